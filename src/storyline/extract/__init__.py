@@ -11,6 +11,9 @@ from .entities import extract_entities
 from .figures import extract_figures
 from .quotes import extract_quotes
 
+# Bump when an extractor's output changes, so that ``ingest`` re-extracts stored articles.
+EXTRACTOR_VERSION = "1"
+
 
 def extract(article: Article) -> Extraction:
     """Runs every extractor on one cleaned article."""

@@ -1,0 +1,167 @@
+"""The ``storyline`` command. Each command parses options, calls the library and maps errors to messages.
+
+Exit codes: 0 when every document succeeded, 1 when some failed, 2 for usage errors.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+DEFAULT_DB = "storyline.db"
+SHARED = Path(__file__).resolve().parents[3] / ".." / "shared"
+
+
+def _shared_dir() -> Path:
+    """Where ``../shared`` is: STORYLINE_SHARED, else beside the current folder or the checkout."""
+    env = os.environ.get("STORYLINE_SHARED")
+    for cand in ([Path(env)] if env else []) + [Path.cwd().parent / "shared", SHARED]:
+        if cand.is_dir():
+            return cand.resolve()
+    raise click.UsageError("cannot find the shared/ folder; set STORYLINE_SHARED or pass the path")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="storyline")
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens to each document on stderr.")
+def main(verbose: bool) -> None:
+    """storyline: turn news articles about a developing story into a sourced, structured account."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.ERROR, format="%(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+
+
+def _report_problem(p) -> None:
+    click.echo(f"error: {p.source}: {p.message} [{p.stage}/{p.kind}]", err=True)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "text"]), default="text", show_default=True,
+              help="jsonl: one JSON object per article; json: a pretty array; text: a readable summary.")
+@click.option("--strict", is_flag=True, help="Stop at the first bad document.")
+def extract(paths: tuple[str, ...], fmt: str, strict: bool) -> None:
+    """Read, clean and extract articles from PATHS (files, folders, .gz, or - for stdin); print the results.
+
+    Nothing is stored. Errors for bad documents go to stderr, one line each.
+    """
+    from .model import Problem
+    from .pipeline import RunReport, run
+    from .serialize import extraction_dict
+
+    report = RunReport()
+    first = True
+    if fmt == "json":
+        click.echo("[")
+    for item in run(list(paths), strict=strict, report=report):
+        if isinstance(item, Problem):
+            _report_problem(item)
+            continue
+        d = extraction_dict(item)
+        if fmt == "jsonl":
+            click.echo(json.dumps(d, ensure_ascii=False))
+        elif fmt == "json":
+            click.echo(("" if first else ",\n") + json.dumps(d, ensure_ascii=False, indent=2), nl=False)
+        else:
+            _print_readable(d)
+        first = False
+    if fmt == "json":
+        click.echo("\n]")
+    sys.exit(1 if report.problems else 0)
+
+
+def _print_readable(d: dict) -> None:
+    from rich.console import Console
+
+    con = Console(highlight=False, soft_wrap=True)
+    date = d["published"] or "undated"
+    if d["published"] and d["published_inferred"]:
+        date += " (inferred)"
+    con.print(f"[bold]{d['title'] or '(no title)'}[/bold]  [dim]{d['source']}[/dim]")
+    con.print(f"  {date} · {d['outlet'] or 'unknown outlet'} · {len(d['text'].split())} words · "
+              f"{len(d['removed'])} boilerplate pieces removed")
+    for q in d["quotes"]:
+        con.print(f"  [cyan]quote[/cyan] {q['speaker'] or '(unattributed)'}: “{_short(q['text'])}”", markup=True)
+    for f in d["figures"]:
+        con.print(f"  [green]figure[/green] {f['category']}: {f['qualifier'] + ' ' if f['qualifier'] else ''}"
+                  f"{f['value']:g}{' ' + f['unit'] if f['unit'] else ''}  ({_short(f['text'], 60)})"
+                  f"{' — ' + f['source'] if f['source'] else ''}")
+    for t in d["dates"]:
+        con.print(f"  [magenta]date[/magenta] {t['text']} → {t['value']}")
+    if d["entities"]:
+        con.print("  [yellow]entities[/yellow] " + ", ".join(f"{e['name']} ({e['type']})" for e in d["entities"]))
+    con.print()
+
+
+def _short(s: str, n: int = 90) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--db", "db_path", default=lambda: os.environ.get("STORYLINE_DB", DEFAULT_DB), show_default=DEFAULT_DB,
+              help="SQLite database file (created if missing).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary {added, updated, unchanged, failed}.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on when stderr is a terminal).")
+def ingest(paths: tuple[str, ...], db_path: str, as_json: bool, progress: bool | None) -> None:
+    """Read, clean, extract and store articles from PATHS in the database (idempotent)."""
+    from .errors import StorylineError
+    from .extract import EXTRACTOR_VERSION
+    from .model import Problem
+    from .pipeline import RunReport, run
+    from .serialize import problem_dict
+    from .store import Store
+
+    try:
+        store = Store(db_path, extractor_version=f"{__version__}/{EXTRACTOR_VERSION}")
+    except StorylineError as e:
+        raise click.ClickException(str(e)) from None
+    counts = {"added": 0, "updated": 0, "unchanged": 0}
+    failed = []
+    report = RunReport()
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = None
+    if show:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        bar = Progress(SpinnerColumn(), TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
+                       TimeElapsedColumn(), TextColumn("[dim]{task.fields[doc]}"), transient=True,
+                       console=__import__("rich.console", fromlist=["Console"]).Console(stderr=True))
+        bar.start()
+        task = bar.add_task("ingest", total=None, doc="")
+    try:
+        with store:
+            for item in run(list(paths), report=report):
+                if isinstance(item, Problem):
+                    failed.append(problem_dict(item))
+                    if not as_json:
+                        _report_problem(item)
+                else:
+                    try:
+                        counts[store.save(item)] += 1
+                    except StorylineError as e:
+                        failed.append({"source": item.article.source, "stage": e.stage, "kind": e.kind,
+                                       "error": str(e)})
+                if bar is not None:
+                    bar.update(task, advance=1, doc=_short(item.source if isinstance(item, Problem)
+                                                           else item.article.source, 50))
+    finally:
+        if bar is not None:
+            bar.stop()
+    summary = {**counts, "failed": [{"source": f["source"], "error": f["error"]} for f in failed]}
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False))
+    else:
+        click.echo(f"{counts['added']} added, {counts['updated']} updated, {counts['unchanged']} unchanged, "
+                   f"{len(failed)} failed  → {db_path}", err=True)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,211 @@
+"""The SQLite store: articles and everything extracted from them.
+
+Ingest is idempotent. An article is keyed by its source (path or URL). Its *fingerprint* is a hash
+of the cleaned article (text, title, date, outlet) and the extractor version:
+- a source seen before with the same fingerprint is ``unchanged`` (nothing is written);
+- a source seen before with another fingerprint is ``updated`` (its items are replaced);
+- a new source whose cleaned text is already stored under another source is ``unchanged`` too: the
+  text is stored once and the new source is recorded as an alias of it;
+- otherwise the article is ``added``.
+Each article is written in one transaction, so an interrupted ingest never leaves half an article.
+The database runs in WAL mode, so readers (``serve``) and one writer work at the same time.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..errors import StoreError
+from ..model import Article, DateMention, Entity, Extraction, Figure, Quote, Removal, Span
+from .schema import SCHEMA, SCHEMA_VERSION
+
+ADDED, UPDATED, UNCHANGED = "added", "updated", "unchanged"
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Store:
+    """A storyline database. ``Store(":memory:")`` for tests."""
+
+    def __init__(self, path: str | Path = "storyline.db", *, extractor_version: str = "") -> None:
+        self.path = str(path)
+        self.extractor_version = extractor_version
+        try:
+            self.conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+            self.conn.row_factory = sqlite3.Row
+            if self.path != ":memory:":
+                self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"cannot open database {self.path}: {e}") from None
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0:
+            self.conn.executescript(SCHEMA)
+            self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        elif version > SCHEMA_VERSION:
+            raise StoreError(f"database {self.path} was written by a newer storyline (schema {version})")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def fingerprint(self, a: Article) -> str:
+        key = json.dumps([a.text, a.title, a.published, a.published_inferred, a.outlet, a.author, a.url,
+                          self.extractor_version], ensure_ascii=False)
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+    def save(self, x: Extraction) -> str:
+        """Stores one extraction; returns ``added``, ``updated`` or ``unchanged``."""
+        a = x.article
+        fp = self.fingerprint(a)
+        th = text_hash(a.text)
+        c = self.conn
+        try:
+            c.execute("BEGIN IMMEDIATE")
+            row = c.execute("SELECT id, fingerprint FROM articles WHERE source = ?", (a.source,)).fetchone()
+            if row is not None and row["fingerprint"] == fp:
+                c.execute("COMMIT")
+                return UNCHANGED
+            if row is None:
+                alias = c.execute("SELECT article_id FROM sources WHERE source = ?", (a.source,)).fetchone()
+                same = c.execute("SELECT id FROM articles WHERE text_hash = ?", (th,)).fetchone()
+                if same is not None and alias is None:
+                    c.execute("INSERT OR IGNORE INTO sources(source, article_id) VALUES (?, ?)", (a.source, same["id"]))
+                    c.execute("COMMIT")
+                    return UNCHANGED
+                if alias is not None and same is not None and alias["article_id"] == same["id"]:
+                    c.execute("COMMIT")
+                    return UNCHANGED
+            status = ADDED if row is None else UPDATED
+            if row is not None:
+                self._delete_items(row["id"])
+            c.execute(
+                """INSERT INTO articles(id, source, fingerprint, text_hash, title, published, published_inferred,
+                       outlet, author, url, language, dateline, text, metadata, removed)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                   ON CONFLICT(id) DO UPDATE SET source=excluded.source, fingerprint=excluded.fingerprint,
+                       text_hash=excluded.text_hash, title=excluded.title, published=excluded.published,
+                       published_inferred=excluded.published_inferred, outlet=excluded.outlet,
+                       author=excluded.author, url=excluded.url, language=excluded.language,
+                       dateline=excluded.dateline, text=excluded.text, metadata=excluded.metadata,
+                       removed=excluded.removed""",
+                (a.id, a.source, fp, th, a.title, a.published, int(a.published_inferred), a.outlet, a.author,
+                 a.url, a.language, a.dateline, a.text, json.dumps(dict(a.metadata), default=str, ensure_ascii=False),
+                 json.dumps([[r.reason, r.text] for r in a.removed], ensure_ascii=False)),
+            )
+            c.execute("INSERT OR REPLACE INTO sources(source, article_id) VALUES (?, ?)", (a.source, a.id))
+            self._insert_items(x)
+            c.execute("COMMIT")
+            return status
+        except sqlite3.DatabaseError as e:
+            if c.in_transaction:
+                c.execute("ROLLBACK")
+            raise StoreError(f"cannot store {a.source}: {e}") from None
+        except BaseException:
+            if c.in_transaction:
+                c.execute("ROLLBACK")
+            raise
+
+    def _delete_items(self, article_id: str) -> None:
+        for table in ("quotes", "figures", "dates", "entities"):
+            self.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))  # noqa: S608 (fixed names)
+
+    def _insert_items(self, x: Extraction) -> None:
+        aid = x.article.id
+        c = self.conn
+        c.executemany(
+            "INSERT INTO quotes(article_id, idx, start, end, text, speaker, anonymous, speaker_start, speaker_end, "
+            "cue, speaker_type, extractor, confidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(aid, i, q.span.start, q.span.end, q.text, q.speaker, int(q.anonymous),
+              q.speaker_span.start if q.speaker_span else None, q.speaker_span.end if q.speaker_span else None,
+              q.cue, q.speaker_type, q.extractor, q.confidence) for i, q in enumerate(x.quotes)])
+        c.executemany(
+            "INSERT INTO figures(article_id, idx, start, end, text, value, category, qualifier, unit, source, "
+            "source_start, source_end, place, extractor, confidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(aid, i, f.span.start, f.span.end, f.text, f.value, f.category, f.qualifier, f.unit, f.source,
+              f.source_span.start if f.source_span else None, f.source_span.end if f.source_span else None,
+              f.place, f.extractor, f.confidence) for i, f in enumerate(x.figures)])
+        c.executemany(
+            "INSERT INTO dates(article_id, idx, start, end, text, value, extractor, confidence) VALUES (?,?,?,?,?,?,?,?)",
+            [(aid, i, d.span.start, d.span.end, d.text, d.value, d.extractor, d.confidence)
+             for i, d in enumerate(x.dates)])
+        c.executemany(
+            "INSERT INTO entities(article_id, idx, name, type, mentions, aliases, roles, extractor, confidence) "
+            "VALUES (?,?,?,?,?,?,?,?,?)",
+            [(aid, i, e.name, e.type, json.dumps([[m.start, m.end] for m in e.mentions]),
+              json.dumps(list(e.aliases), ensure_ascii=False), json.dumps(list(e.roles), ensure_ascii=False),
+              e.extractor, e.confidence) for i, e in enumerate(x.entities)])
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def count(self, table: str) -> int:
+        if table not in {"articles", "sources", "quotes", "figures", "dates", "entities"}:
+            raise ValueError(table)
+        return self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: S608 (checked name)
+
+    def counts(self) -> dict[str, int]:
+        return {t: self.count(t) for t in ("articles", "sources", "quotes", "figures", "dates", "entities")}
+
+    def article_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY published, id")]
+
+    def article(self, article_id: str) -> Article | None:
+        r = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return _article(r) if r else None
+
+    def articles(self) -> Iterator[Article]:
+        for r in self.conn.execute("SELECT * FROM articles ORDER BY published, id"):
+            yield _article(r)
+
+    def extraction(self, article_id: str) -> Extraction | None:
+        a = self.article(article_id)
+        if a is None:
+            return None
+        c = self.conn
+        quotes = tuple(
+            Quote(span=Span(r["start"], r["end"]), text=r["text"], speaker=r["speaker"], anonymous=bool(r["anonymous"]),
+                  speaker_span=Span(r["speaker_start"], r["speaker_end"]) if r["speaker_start"] is not None else None,
+                  cue=r["cue"], speaker_type=r["speaker_type"], extractor=r["extractor"], confidence=r["confidence"])
+            for r in c.execute("SELECT * FROM quotes WHERE article_id = ? ORDER BY idx", (article_id,)))
+        figures = tuple(
+            Figure(span=Span(r["start"], r["end"]), text=r["text"], value=r["value"], category=r["category"],
+                   qualifier=r["qualifier"], unit=r["unit"], source=r["source"],
+                   source_span=Span(r["source_start"], r["source_end"]) if r["source_start"] is not None else None,
+                   place=r["place"], extractor=r["extractor"], confidence=r["confidence"])
+            for r in c.execute("SELECT * FROM figures WHERE article_id = ? ORDER BY idx", (article_id,)))
+        dates = tuple(
+            DateMention(span=Span(r["start"], r["end"]), text=r["text"], value=r["value"], extractor=r["extractor"],
+                        confidence=r["confidence"])
+            for r in c.execute("SELECT * FROM dates WHERE article_id = ? ORDER BY idx", (article_id,)))
+        entities = tuple(
+            Entity(name=r["name"], type=r["type"], mentions=tuple(Span(s, e) for s, e in json.loads(r["mentions"])),
+                   aliases=tuple(json.loads(r["aliases"])), roles=tuple(json.loads(r["roles"])),
+                   extractor=r["extractor"], confidence=r["confidence"])
+            for r in c.execute("SELECT * FROM entities WHERE article_id = ? ORDER BY idx", (article_id,)))
+        return Extraction(article=a, quotes=quotes, figures=figures, dates=dates, entities=entities)
+
+
+def _article(r: sqlite3.Row) -> Article:
+    meta: dict[str, Any] = json.loads(r["metadata"] or "{}")
+    return Article(
+        id=r["id"], source=r["source"], text=r["text"], title=r["title"], published=r["published"],
+        published_inferred=bool(r["published_inferred"]), outlet=r["outlet"], author=r["author"], url=r["url"],
+        language=r["language"], dateline=r["dateline"], metadata=meta,
+        removed=tuple(Removal(reason, text) for reason, text in json.loads(r["removed"] or "[]")),
+    )

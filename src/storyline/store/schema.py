@@ -1,0 +1,96 @@
+"""The SQLite schema. ``PRAGMA user_version`` records its version; a newer one is refused."""
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    source TEXT NOT NULL UNIQUE,
+    fingerprint TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    title TEXT,
+    published TEXT,
+    published_inferred INTEGER NOT NULL DEFAULT 0,
+    outlet TEXT,
+    author TEXT,
+    url TEXT,
+    language TEXT,
+    dateline TEXT,
+    text TEXT NOT NULL,
+    metadata TEXT NOT NULL DEFAULT '{}',
+    removed TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX IF NOT EXISTS articles_text_hash ON articles(text_hash);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+
+-- every source an article was read from (a copy of the same text under another name is an alias)
+CREATE TABLE IF NOT EXISTS sources (
+    source TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE
+);
+
+CREATE TABLE IF NOT EXISTS quotes (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    speaker TEXT,
+    anonymous INTEGER NOT NULL DEFAULT 0,
+    speaker_start INTEGER,
+    speaker_end INTEGER,
+    cue TEXT,
+    speaker_type TEXT,
+    extractor TEXT,
+    confidence REAL,
+    PRIMARY KEY (article_id, idx)
+);
+CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker);
+
+CREATE TABLE IF NOT EXISTS figures (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    value REAL NOT NULL,
+    category TEXT NOT NULL,
+    qualifier TEXT,
+    unit TEXT,
+    source TEXT,
+    source_start INTEGER,
+    source_end INTEGER,
+    place TEXT,
+    extractor TEXT,
+    confidence REAL,
+    PRIMARY KEY (article_id, idx)
+);
+CREATE INDEX IF NOT EXISTS figures_category ON figures(category);
+
+CREATE TABLE IF NOT EXISTS dates (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    value TEXT NOT NULL,
+    extractor TEXT,
+    confidence REAL,
+    PRIMARY KEY (article_id, idx)
+);
+CREATE INDEX IF NOT EXISTS dates_value ON dates(value);
+
+CREATE TABLE IF NOT EXISTS entities (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    mentions TEXT NOT NULL,
+    aliases TEXT NOT NULL DEFAULT '[]',
+    roles TEXT NOT NULL DEFAULT '[]',
+    extractor TEXT,
+    confidence REAL,
+    PRIMARY KEY (article_id, idx)
+);
+CREATE INDEX IF NOT EXISTS entities_name ON entities(name);
+"""
