@@ -43,15 +43,17 @@ def clean(raw: RawDocument) -> Article:
     """The cleaned Article for a raw document; raises :class:`NoArticle` if nothing is left."""
     paras = _paragraphs(normalize(raw.body))
     removed: list[Removal] = []
+    reasons = [classify(p) for p in paras]
     title = (raw.title or "").strip() or None
-    if title is None and raw.kind == "text" and len(paras) >= 2 and looks_like_headline(paras[0]):
-        title = paras.pop(0)
-        removed.append(Removal("headline", title))
+    if title is None and raw.kind == "text":
+        body = [i for i, r in enumerate(reasons) if r is None]
+        if len(body) >= 2 and looks_like_headline(paras[body[0]]):
+            title = paras[body[0]]
+            reasons[body[0]] = "headline"
     outlet = raw.outlet
     kept: list[str] = []
     title_key = _key(title) if title else None
-    for p in paras:
-        reason = classify(p)
+    for p, reason in zip(paras, reasons):
         if reason is None and title_key and _key(p) == title_key:
             reason = "repeated-headline"
         if reason:
