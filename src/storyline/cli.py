@@ -163,5 +163,100 @@ def ingest(paths: tuple[str, ...], db_path: str, as_json: bool, progress: bool |
     sys.exit(1 if failed else 0)
 
 
+# -- evaluation and benchmarks ---------------------------------------------------------------
+
+
+def _print_figures(result: dict, as_json: bool, title: str) -> None:
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    click.echo(title)
+    for k, v in _flatten(result):
+        click.echo(f"  {k:40} {v}")
+
+
+def _flatten(d: dict, prefix: str = ""):
+    for k, v in d.items():
+        if isinstance(v, dict):
+            yield from _flatten(v, f"{prefix}{k}.")
+        else:
+            yield f"{prefix}{k}", v
+
+
+@main.group()
+def evaluate() -> None:
+    """Accuracy on the team's evaluation sets (needs ../shared, or STORYLINE_SHARED)."""
+
+
+def _evaluator(module: str):
+    import importlib
+
+    return importlib.import_module(f"storyline.evaluate.{module}").evaluate
+
+
+@evaluate.command("html")
+@click.option("--json", "as_json", is_flag=True)
+def evaluate_html(as_json: bool) -> None:
+    """Body F1 on bench/article-extraction (181 real pages), by its own scorer."""
+    _print_figures(_evaluator("html_bench")(_shared_dir() / "bench" / "article-extraction"), as_json,
+                   "HTML body extraction (bench/article-extraction)")
+
+
+@evaluate.command("timeml")
+@click.option("--json", "as_json", is_flag=True)
+def evaluate_timeml(as_json: bool) -> None:
+    """DATE value accuracy on TimeBank and AQUAINT (bench/timeml)."""
+    _print_figures(_evaluator("timeml")(_shared_dir() / "bench" / "timeml"), as_json, "Dates (bench/timeml)")
+
+
+@evaluate.command("ner")
+@click.option("--json", "as_json", is_flag=True)
+def evaluate_ner(as_json: bool) -> None:
+    """Entity span P/R/F1 on Universal NER English-EWT (bench/ner)."""
+    _print_figures(_evaluator("ner")(_shared_dir() / "bench" / "ner"), as_json, "Entities (bench/ner)")
+
+
+@evaluate.command("quotes")
+@click.option("--json", "as_json", is_flag=True)
+def evaluate_quotes(as_json: bool) -> None:
+    """Direct-quote speaker attribution on PolNeAR (bench/quotes)."""
+    _print_figures(_evaluator("quotes_bench")(_shared_dir() / "bench" / "quotes"), as_json, "Quotes (bench/quotes)")
+
+
+@evaluate.command("gold")
+@click.argument("name", type=click.Choice(["seeds", "t17dev"]), default="seeds")
+@click.option("--verbose", is_flag=True, help="List what was missed.")
+def evaluate_gold(name: str, verbose: bool) -> None:
+    """Extract corpus/NAME and score it against gold/NAME.gold.json with shared/tools/score.py."""
+    import subprocess
+    import tempfile
+
+    from .model import Problem
+    from .pipeline import run
+    from .serialize import extraction_dict
+
+    shared = _shared_dir()
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as out:
+        for item in run([str(shared / "corpus" / name)]):
+            if isinstance(item, Problem):
+                _report_problem(item)
+            else:
+                out.write(json.dumps(extraction_dict(item), ensure_ascii=False) + "\n")
+    args = [sys.executable, str(shared / "tools" / "score.py"), str(shared / "gold" / f"{name}.gold.json"), out.name]
+    sys.exit(subprocess.call(args + (["--verbose"] if verbose else [])))
+
+
+@main.command()
+@click.option("--limit", type=int, default=None, help="Use this many Timeline17 articles (default: all).")
+@click.option("--no-dateparser", is_flag=True, help="Skip the dateparser.search_dates comparison.")
+@click.option("--json", "as_json", is_flag=True)
+def bench(limit: int | None, no_dateparser: bool, as_json: bool) -> None:
+    """Extraction speed (articles/s per core, peak memory) on Timeline17, against dateparser.search_dates."""
+    from .evaluate.bench import run as run_bench
+
+    _print_figures(run_bench(_shared_dir(), limit=limit, with_dateparser=not no_dateparser), as_json,
+                   "Extraction benchmark (one process = one core; bench/tls Timeline17)")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
