@@ -27,6 +27,10 @@ def _shared_dir() -> Path:
     raise click.UsageError("cannot find the shared/ folder; set STORYLINE_SHARED or pass the path")
 
 
+WORKERS = click.option("--workers", "-j", type=click.IntRange(1, 256), default=lambda: os.cpu_count() or 1,
+                       show_default="all cores", help="Processes for per-article work.")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="storyline")
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens to each document on stderr.")
@@ -45,7 +49,8 @@ def _report_problem(p) -> None:
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "text"]), default="text", show_default=True,
               help="jsonl: one JSON object per article; json: a pretty array; text: a readable summary.")
 @click.option("--strict", is_flag=True, help="Stop at the first bad document.")
-def extract(paths: tuple[str, ...], fmt: str, strict: bool) -> None:
+@WORKERS
+def extract(paths: tuple[str, ...], fmt: str, strict: bool, workers: int) -> None:
     """Read, clean and extract articles from PATHS (files, folders, .gz, or - for stdin); print the results.
 
     Nothing is stored. Errors for bad documents go to stderr, one line each.
@@ -58,7 +63,7 @@ def extract(paths: tuple[str, ...], fmt: str, strict: bool) -> None:
     first = True
     if fmt == "json":
         click.echo("[")
-    for item in run(list(paths), strict=strict, report=report):
+    for item in run(list(paths), strict=strict, report=report, workers=workers):
         if isinstance(item, Problem):
             _report_problem(item)
             continue
@@ -109,7 +114,8 @@ def _short(s: str, n: int = 90) -> str:
               help="SQLite database file (created if missing).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary {added, updated, unchanged, failed}.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on when stderr is a terminal).")
-def ingest(paths: tuple[str, ...], db_path: str, as_json: bool, progress: bool | None) -> None:
+@WORKERS
+def ingest(paths: tuple[str, ...], db_path: str, as_json: bool, progress: bool | None, workers: int) -> None:
     """Read, clean, extract and store articles from PATHS in the database (idempotent)."""
     from .errors import StorylineError
     from .extract import EXTRACTOR_VERSION
@@ -137,7 +143,7 @@ def ingest(paths: tuple[str, ...], db_path: str, as_json: bool, progress: bool |
         task = bar.add_task("ingest", total=None, doc="")
     try:
         with store:
-            for item in run(list(paths), report=report):
+            for item in run(list(paths), report=report, workers=workers):
                 if isinstance(item, Problem):
                     failed.append(problem_dict(item))
                     if not as_json:

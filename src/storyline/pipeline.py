@@ -54,35 +54,87 @@ def problem(source: str, error: StorylineError) -> Problem:
     return Problem(source=source, stage=error.stage, kind=error.kind, message=str(error) or error.__doc__ or error.kind)
 
 
+def _process_safely(raw: RawDocument, strict: bool) -> Extraction | Problem:
+    try:
+        return process(raw)
+    except StorylineError as err:
+        if strict:
+            raise
+        return problem(raw.source, err)
+
+
+def _process_batch(batch: list[RawDocument]) -> list[Extraction | Problem]:
+    return [_process_safely(raw, False) for raw in batch]
+
+
 def run(paths: list[str], *, max_bytes: int = MAX_DOCUMENT_BYTES, strict: bool = False,
-        report: RunReport | None = None,
+        report: RunReport | None = None, workers: int = 1,
         on_progress: Callable[[str], None] | None = None) -> Iterator[Extraction | Problem]:
-    """Streams every document under ``paths`` through the pipeline."""
+    """Streams every document under ``paths`` through the pipeline, in input order.
+
+    With ``workers > 1`` per-article work runs in that many processes; reading stays in this process
+    and at most a few batches per worker are in flight, so memory does not grow with the input.
+    """
     report = report if report is not None else RunReport()
-    for item in read_paths(paths, max_bytes=max_bytes):
-        if isinstance(item, tuple):
-            source, err = item
-            if strict:
-                raise err
-            p = problem(source, err)
-            report.problems.append(p)
-            log.warning("%s: %s", source, p.message)
-            yield p
+    items: Iterable[RawDocument | tuple[str, StorylineError]] = read_paths(paths, max_bytes=max_bytes)
+    results = _map_parallel(items, workers) if workers > 1 and not strict else _map_serial(items, strict)
+    for result in results:
+        if isinstance(result, Problem):
+            report.problems.append(result)
+            log.warning("%s: %s", result.source, result.message)
         else:
-            try:
-                result = process(item)
-            except StorylineError as err:
-                if strict:
-                    raise
-                p = problem(item.source, err)
-                report.problems.append(p)
-                log.warning("%s: %s", item.source, p.message)
-                yield p
-                continue
             report.processed += 1
-            yield result
         if on_progress:
-            on_progress(item[0] if isinstance(item, tuple) else item.source)
+            on_progress(result.source if isinstance(result, Problem) else result.article.source)
+        yield result
+
+
+def _map_serial(items, strict: bool) -> Iterator[Extraction | Problem]:
+    for item in items:
+        if isinstance(item, tuple):
+            if strict:
+                raise item[1]
+            yield problem(*item)
+        else:
+            yield _process_safely(item, strict)
+
+
+# Documents per task sent to a worker process, and tasks in flight per worker: enough to keep the
+# workers busy, small enough that memory stays flat.
+BATCH_SIZE = 8
+IN_FLIGHT_PER_WORKER = 4
+
+
+def _map_parallel(items, workers: int) -> Iterator[Extraction | Problem]:
+    import multiprocessing as mp
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+    pending: deque = deque()  # futures or ready lists, in input order
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        batch: list[RawDocument] = []
+        for item in items:
+            if isinstance(item, tuple):
+                if batch:
+                    pending.append(pool.submit(_process_batch, batch))
+                    batch = []
+                pending.append([problem(*item)])
+            else:
+                batch.append(item)
+                if len(batch) >= BATCH_SIZE:
+                    pending.append(pool.submit(_process_batch, batch))
+                    batch = []
+            while len(pending) > workers * IN_FLIGHT_PER_WORKER:
+                yield from _result(pending.popleft())
+        if batch:
+            pending.append(pool.submit(_process_batch, batch))
+        while pending:
+            yield from _result(pending.popleft())
+
+
+def _result(entry) -> list:
+    return entry if isinstance(entry, list) else entry.result()
 
 
 def process_all(docs: Iterable[RawDocument]) -> Iterator[Extraction | Problem]:
