@@ -76,3 +76,12 @@ def test_ingest_twice_is_idempotent_and_exit_zero(tmp_path, articles_dir):
 def test_usage_error_exit_code():
     r = CliRunner().invoke(main, ["extract"])
     assert r.exit_code == 2
+
+
+def test_stats_counts_what_ingest_stored(tmp_path, articles_dir):
+    db = str(tmp_path / "s.db")
+    run(["ingest", str(articles_dir / "harbour_strike.txt"), "--db", db, "--no-progress"])
+    r = run(["stats", "--db", db, "--json"])
+    counts = json.loads(r.output)
+    assert counts["articles"] == 1 and counts["sources"] == 1
+    assert run(["stats", "--db", str(tmp_path / "missing.db")]).exit_code == 1

@@ -169,6 +169,29 @@ def ingest(paths: tuple[str, ...], db_path: str, as_json: bool, progress: bool |
     sys.exit(1 if failed else 0)
 
 
+@main.command()
+@click.option("--db", "db_path", default=lambda: os.environ.get("STORYLINE_DB", DEFAULT_DB), show_default=DEFAULT_DB,
+              help="SQLite database file.")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as one JSON object.")
+def stats(db_path: str, as_json: bool) -> None:
+    """Counts of everything stored, so two stores can be compared."""
+    from .errors import StorylineError
+    from .store import Store
+
+    if not Path(db_path).exists():
+        raise click.ClickException(f"no database at {db_path}")
+    try:
+        with Store(db_path) as store:
+            counts = store.counts()
+    except StorylineError as e:
+        raise click.ClickException(str(e)) from None
+    if as_json:
+        click.echo(json.dumps(counts))
+    else:
+        for k, v in counts.items():
+            click.echo(f"{k:12} {v}")
+
+
 # -- evaluation and benchmarks ---------------------------------------------------------------
 
 
