@@ -192,6 +192,58 @@ def stats(db_path: str, as_json: bool) -> None:
             click.echo(f"{k:12} {v}")
 
 
+@main.command()
+@click.argument("query")
+@click.option("--db", "db_path", default=lambda: os.environ.get("STORYLINE_DB", DEFAULT_DB), show_default=DEFAULT_DB)
+@click.option("--quotes", "in_quotes", is_flag=True, help="Search quotations instead of articles.")
+@click.option("--since", help="Published on or after (YYYY-MM-DD).")
+@click.option("--until", help="Published on or before (YYYY-MM-DD).")
+@click.option("--outlet", help="Only this outlet.")
+@click.option("--speaker", help="Only quotes whose speaker contains this.")
+@click.option("--entity", help="Only articles naming this entity (canonical name).")
+@click.option("--category", help="Only articles with a figure of this category (killed, money ...).")
+@click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0)
+@click.option("--json", "as_json", is_flag=True)
+def search(query, db_path, in_quotes, since, until, outlet, speaker, entity, category, limit, offset, as_json) -> None:
+    """Full-text search over stored articles (or quotes with --quotes), with filters."""
+    import dataclasses as dc
+
+    from .errors import StorylineError
+    from .store import Store
+    from .store.search import MARK_CLOSE, MARK_OPEN, Filters
+
+    for name, value in (("--since", since), ("--until", until)):
+        if value and not __import__("re").fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise click.BadParameter("use YYYY-MM-DD", param_hint=name)
+    if not Path(db_path).exists():
+        raise click.ClickException(f"no database at {db_path}")
+    try:
+        with Store(db_path) as store:
+            hits = store.search(query, kind="quotes" if in_quotes else "articles", limit=limit, offset=offset,
+                                filters=Filters(since, until, outlet, speaker, entity, category))
+    except StorylineError as e:
+        raise click.ClickException(str(e)) from None
+    if as_json:
+        for h in hits:
+            d = dc.asdict(h)
+            d["snippet"] = d["snippet"].replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
+            click.echo(json.dumps(d, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.markup import escape
+
+    con = Console(highlight=False, soft_wrap=True)
+    for h in hits:
+        snip = escape(h.snippet).replace(MARK_OPEN, "[bold yellow]").replace(MARK_CLOSE, "[/bold yellow]")
+        who = f" {escape(h.speaker or '(unattributed)')}:" if h.kind == "quote" else ""
+        con.print(f"[dim]{h.published or 'undated'} {escape(h.outlet or '')} {h.article_id}[{h.start}:{h.end}][/dim]"
+                  f" [bold]{escape(h.title or '')}[/bold]")
+        con.print(f"  {who} {snip}")
+    if not hits:
+        con.print("no results")
+
+
 # -- evaluation and benchmarks ---------------------------------------------------------------
 
 

@@ -26,7 +26,7 @@ def dump(db):
     con = sqlite3.connect(db)
     out = {}
     for table in ("articles", "sources", "quotes", "figures", "dates", "entities"):
-        cols = [r[1] for r in con.execute(f"PRAGMA table_info({table})")]
+        cols = [r[1] for r in con.execute(f"PRAGMA table_info({table})") if r[1] != "qid"]
         out[table] = sorted(tuple(r) for r in con.execute(f"SELECT {', '.join(cols)} FROM {table}"))
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     con.close()

@@ -154,6 +154,17 @@ class Store:
 
     # -- reading ---------------------------------------------------------------------------
 
+    def search(self, query: str, *, kind: str = "articles", filters=None, limit: int = 20, offset: int = 0):
+        """Full-text search over ``articles`` or ``quotes``; see :mod:`storyline.store.search`."""
+        from .search import Filters, search_articles, search_quotes
+
+        f = filters or Filters()
+        if kind == "articles":
+            return search_articles(self.conn, query, f, limit, offset)
+        if kind == "quotes":
+            return search_quotes(self.conn, query, f, limit, offset)
+        raise ValueError(f"unknown search kind {kind!r}")
+
     def count(self, table: str) -> int:
         if table not in {"articles", "sources", "quotes", "figures", "dates", "entities"}:
             raise ValueError(table)
