@@ -12,7 +12,22 @@ import pytest
 TOWNS = ["Aberford", "Brightwater", "Coldharbour", "Dunmore", "Eastleigh", "Fairmount", "Glenrock", "Highcliff"]
 
 
-def make_corpus(folder, articles_dir, n=48):
+N = 80
+
+
+def stored(db) -> int:
+    """Articles committed so far, read while the writer runs (WAL lets readers in)."""
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.05)
+        try:
+            return con.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0
+
+
+def make_corpus(folder, articles_dir, n=N):
     folder.mkdir()
     bases = [(articles_dir / f).read_text(encoding="utf-8") for f in ("harbour_strike.txt", "river_flood.md")]
     for i in range(n):
@@ -43,21 +58,22 @@ def test_sigkill_then_rerun_equals_clean_run(tmp_path, articles_dir, seed):
     corpus = tmp_path / "corpus"
     make_corpus(corpus, articles_dir)
     clean_db = tmp_path / "clean.db"
-    started = time.monotonic()
     subprocess.run(ingest_cmd(corpus, clean_db), check=True, capture_output=True)
-    duration = time.monotonic() - started
     expected = dump(clean_db)
 
     db = tmp_path / "killed.db"
     rng = random.Random(seed)
     killed = 0
-    for _ in range(2):  # kill twice at random moments within a run's duration, then finish
+    targets = sorted(rng.sample(range(1, N - 4), 2))
+    for target in targets:  # kill twice, once this many articles are stored, then finish
         proc = subprocess.Popen(ingest_cmd(corpus, db), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.1, 0.9) * duration)
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGKILL)
-            killed += 1
+        while proc.poll() is None:
+            if stored(db) >= target:
+                os.kill(proc.pid, signal.SIGKILL)
+                killed += 1
+                break
+            time.sleep(0.002)
         proc.wait()
-    assert killed, "the kill came after ingest finished: nothing was tested"
+    assert killed, "ingest finished before any kill: nothing was tested"
     subprocess.run(ingest_cmd(corpus, db), check=True, capture_output=True)
     assert dump(db) == expected
