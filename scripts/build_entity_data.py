@@ -28,7 +28,6 @@ The hand-curated lists (abbreviations, organisations, regions, demonyms, titles)
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import unicodedata
 from collections import Counter
@@ -43,6 +42,7 @@ COMMON_CITY_MIN_POP = 1_000_000  # a city called like a common word ("Hope", "Mo
 COMMON_SHARE = 0.5  # a word is "common" when at least this share of its occurrences is lower case
 COMMON_MIN_COUNT = 3
 CENSUS_CUM_FREQ = 90.0  # keep Census first names up to this cumulative frequency (percent)
+NAME_MAX_COMMON = 0.9  # drop Census "names" that are mostly ordinary words ("In", "Many", "Will")
 
 # Given names frequent in international news that the US Census lists lack (Arabic, Persian,
 # Turkish, South Asian, Chinese, Slavic, African, Hebrew). General knowledge, not taken from any sample.
@@ -167,8 +167,9 @@ def build_first_names(common: dict[str, float]) -> list[str]:
     for fname in ("dist.male.first", "dist.female.first"):
         for line in (base / fname).read_text().splitlines():
             parts = line.split()
-            if len(parts) >= 3 and float(parts[2]) <= CENSUS_CUM_FREQ:
-                out.add(parts[0].capitalize())
+            name = parts[0].capitalize() if parts else ""
+            if len(parts) >= 3 and float(parts[2]) <= CENSUS_CUM_FREQ and common.get(name.lower(), 0) < NAME_MAX_COMMON:
+                out.add(name)
     out |= set(INTERNATIONAL_GIVEN_NAMES.split())
     return sorted(out)
 
