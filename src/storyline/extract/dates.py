@@ -34,7 +34,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from ..model import Article, DateMention, Span
@@ -99,18 +99,21 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # Monday 15 June 2009 / 7 October / the 1st of June
     ("dmy", _P(rf"(?:(?P<wd>{_WEEKDAY}),?\s+)?(?:the\s+)?(?P<day>{_DAY})(?:\s+of)?\s+(?P<mon>{_MONTH})"
                rf"(?:,?\s+(?P<year>{_YEAR}){_NUM_END})?")),
-    # the first of June 2009
-    ("dmy", _P(rf"(?:(?P<wd>{_WEEKDAY}),?\s+)?(?:the\s+)?(?P<oday>{_ORDINAL})\s+of\s+(?P<mon>{_MONTH})"
-               rf"(?:,?\s+(?P<year>{_YEAR}){_NUM_END})?", re.I)),
+    # the first of June 2009 (the word is checked against _ORDINAL_WORDS: a plain word pattern scans faster)
+    ("dmy", _P(rf"\b(?:[Tt]he\s+)?(?P<oday>(?:[Tt]wenty|[Tt]hirty)[- ][a-z]+|[A-Za-z]+)\s+of\s+(?P<mon>{_MONTH})"
+               rf"(?:,?\s+(?P<year>{_YEAR}){_NUM_END})?")),
     # 2011-02-01
     ("iso", _P(rf"(?<![\d-])(?P<year>{_YEAR})-(?P<mnum>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])(?![\d-])")),
     # March 2011 / mid-March 2011 / October of 2006
     ("my", _P(rf"(?:(?P<edge>early|mid|late|Early|Mid|Late)[- ])?(?P<mon>{_MONTH}),?\s+(?:of\s+)?"
               rf"(?P<year>{_YEAR}){_NUM_END}")),
+    # June last year / in March this year
+    ("mrel", _P(rf"(?:(?P<edge>early|mid|late|Early|Mid|Late)[- ])?(?P<mon>{_MONTH_FULL})\s+(?:of\s+)?"
+                rf"(?P<rel>last|this|next)\s+year\b")),
     # in April / since March / mid-January / last December
     ("month", _P(rf"(?:(?P<edge>early|mid|late|Early|Mid|Late)[- ]|"
                  rf"\b(?P<prep>[Ii]n|[Ss]ince|[Uu]ntil|[Tt]ill|[Bb]y|[Ff]rom|[Tt]hrough|[Dd]uring|[Oo]f|"
-                 rf"[Bb]efore|[Aa]fter|[Ll]ast|[Nn]ext|[Tt]his|[Tt]o|[Ii]nto|[Ss]ince|[Ee]nd|[Bb]eginning)\s+)"
+                 rf"[Bb]efore|[Aa]fter|[Ll]ast|[Nn]ext|[Tt]his|[Tt]o|[Ii]nto|[Ff]or)\s+)"
                  rf"(?P<mon>{_MONTH_FULL})\b(?!\s+\d)")),
     # weekdays
     ("weekday", _P(rf"(?:\b(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Cc]oming|[Pp]ast)\s+)?\b(?P<wd>{_WEEKDAY})\b"
@@ -124,50 +127,74 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("relmy", _P(r"\b(?P<rel>(?:(?:earlier|later)\s+)?this|last|next|the\s+previous|the\s+following)\s+"
                  r"(?P<unit>month|year)\b(?!\s*(?:'s|\u2019s)?\s*(?:-|\d|old|long))", re.I)),
     # 21 years ago / two days ago / a year ago
-    ("ago", _P(r"\b(?P<n>\d{1,3}|" + "|".join(_SMALL_NUMBERS) + r")\s+(?P<unit>years?|months?|days?)\s+ago\b",
-               re.I)),
+    ("ago", _P(r"\b(?P<n>\d{1,3}|[A-Za-z]+)\s+(?P<unit>years?|months?|days?)\s+ago\b")),
     # holidays
     ("holiday", _P(r"\b(?P<hol>New Year's (?:Day|Eve)|Christmas(?: Eve| Day)?|Boxing Day|Valentine's Day|"
                    r"Halloween|Independence Day)(?:,?\s+(?P<year>" + _YEAR + r")" + _NUM_END + ")?")),
     # bare years: accepted only in a year-like position (see _year_context)
-    ("year", _P(rf"(?<![\d$£€#.,/-])(?P<year>{_YEAR})(?![\d%]|[.,]\d|\s*(?:%|percent|per\s+cent)|s\b|-\d)")),
+    ("year", _P(rf"(?<![\d$£€#.,/])(?<![\d]-)(?P<year>{_YEAR})(?![\d%]|[.,]\d|\s*(?:%|percent|per\s+cent)|s\b|-\d)")),
 )
 
-# A bare four-digit number is a year after these words ("in 2008", "the 2010 budget") ...
+# A bare four-digit number is a year after these words ("in 2008", "since 1988", "the 2010 budget") ...
 _YEAR_BEFORE = re.compile(
     r"(?:\b(?:in|since|of|by|until|till|through|throughout|during|before|after|early|late|mid|around|"
     r"circa|year|years|fiscal|spring|summer|autumn|fall|winter|the|its|their|his|her|our|this|that|"
-    r"a|for|from|between|and|or|to|than|back|as\s+of|end|beginning|start)|['\u2019]s|mid-|[(])\s*$",
+    r"a|for|from|into|due|both|between|and|or|to|than|back|as\s+of|end|beginning|start)|['\u2019]s|"
+    r"mid-|[(])\s*$",
     re.I,
 )
-# ... but not when a counted noun follows ("2000 people", "1500 troops").
+# ... or before a singular lower-case noun ("his unsuccessful 1996 campaign") or a sentence break ...
+_YEAR_AS_MODIFIER = re.compile(r"\s+[a-z]+[a-rt-z]\b|[.;)]|,\s")
+# ... but not before a counted noun or a clock word ("2000 people", "1500 troops", "1900 GMT") ...
 _YEAR_COUNT_AFTER = re.compile(
     r"\s+(?:people|persons|men|women|children|troops|soldiers|workers|employees|residents|cases|"
     r"deaths|dead|votes|points|shares|tons|tonnes|barrels|miles|km|kilometers|kilometres|feet|meters|"
     r"metres|acres|units|jobs|members|delegates|students|families|homes|houses|cars|vehicles|times|"
-    r"dollars|euros|pounds|yen|others|more|of\s+them)\b",
+    r"dollars|euros|pounds|yen|others|more|of\s+them|gmt|utc|hours|hrs|local|est|edt|bst|cet)\b",
     re.I,
 )
+# ... nor after words that take a quantity or a clock time ("at 1900", "to 2082", "No. 1996").
+_YEAR_QUANTITY_BEFORE = re.compile(r"\b(?:at|to|No\.|number|flight|route|highway|about|some|nearly|"
+                                   r"almost|over|than|under|approximately|total\s+of)\s*$", re.I)
 # Range words accept a year only when another year stands just before ("between 2008 and 2010").
-_YEAR_RANGE_WORDS = re.compile(r"\b(?:and|or|to|than|from)\s*$", re.I)
+_YEAR_RANGE_WORDS = re.compile(r"\b(?:and|or|to|than)\s*$", re.I)
 _YEAR_RANGE_BEFORE = re.compile(rf"{_YEAR}(?:\s+\S+){{0,2}}\s*\S*\s*$")
+
+# "over the last year", "in the next month": a duration, not a calendar month or year.
+_DURATION_BEFORE = re.compile(r"\bthe\s+$", re.I)
 
 # Future-tense cues in the words just before an expression; a reporting verb after them resets the
 # clause to the past ("talks will go on, officials said Friday").
 _FUTURE_CUE = re.compile(
-    r"\b(?:will|won't|wo\s+n't|shall|would|wouldn't|'ll|going\s+to|expected|expects|due|scheduled|"
+    r"\b(?:will|won't|wo\s+n't|shall|would|wouldn't|'ll|going\s+to|expected|expects?|due|scheduled|"
     r"slated|set\s+to|plans?\s+to|planned|planning|upcoming|coming|deadline|expire|expires|expiry|"
-    r"expiring|nearing|ahead\s+of|in\s+time\s+for|(?:is|are)\s+to\s+\w+)\b",
+    r"expiring|nearing|ahead\s+of|in\s+time\s+for|as\s+(?:early|soon)\s+as|(?:is|are)\s+to\s+\w+)\b",
     re.I,
 )
 _PAST_CUE = re.compile(
     r"\b(?:said|says|told|added|announced|reported|confirmed|was|were|had|did|ago|earlier|began|"
-    r"started|last)\b",
+    r"started|last|since)\b",
     re.I,
 )
-_FUTURE_AFTER = re.compile(r"^[\s,]*(?:\w+\s+){0,2}(?:will|is\s+expected|are\s+expected|'ll)\b", re.I)
+# A new clause after the future cue ("will remain where it landed in April") ends its reach.
+# A reporting verb also opens a new clause ("said it is calling for redemption on Dec. 7").
+_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:where|when|which|who|since|after|because|while|but|said|says|told|"
+                           r"added|announced|reported|confirmed)\b", re.I)
+# A reporting verb or "since" right before the expression makes it past ("said Thursday", "since May").
+_NEAR_PAST = re.compile(r"\b(?:said|says|told|added|announced|reported|confirmed|since)\s+(?:\w+\s+)?"
+                        r"(?:on\s+|in\s+)?$", re.I)
+# A past-tense verb just before the expression ("killed on October 7", "issued July 1").
+_PAST_VERB_BEFORE = re.compile(r"\b[a-z]{3,}ed\s+(?:on\s+|in\s+)?(?:the\s+)?$")
+_PAST_AFTER = re.compile(r"^[\s,]*(?:\w+\s+){0,2}(?:was|were|had|said)\b", re.I)
+_FUTURE_AFTER = re.compile(r"^\s+(?:\w+\s+)?(?:will|is\s+expected|are\s+expected)\b", re.I)
+# A year-less day at most this many days after publication, in a clause that gives no tense, is the
+# coming one ("the dividend is payable Dec. 15" in late October); further away, the past one. Older
+# days are rarely given without a year; upcoming ones often are (TimeBank: deadlines, payments).
+NEAR_FUTURE_DAYS = 75
+# The same for a bare month ("by February" in late October), counted in months.
+NEAR_FUTURE_MONTHS = 3
 # How many characters before an expression are read for its tense.
-_TENSE_WINDOW = 70
+_TENSE_WINDOW = 100
 
 
 # ---------------------------------------------------------------------------------------------
@@ -192,7 +219,11 @@ class Expression:
     weekday: int | None = None
     offset: int = 0
     modifier: str | None = None  # last, next, this, coming, past (weekdays and months)
-    future: bool = False  # the clause speaks of the future
+    tense: str | None = None  # "future" or "past" when the clause says so
+
+    @property
+    def future(self) -> bool:
+        return self.tense == "future"
 
     @property
     def absolute(self) -> bool:
@@ -211,7 +242,7 @@ def find_expressions(text: str) -> list[Expression]:
     kept = _longest_first(found)
     sents = sentences(text)
     starts = [s.start for s in sents]
-    return [_with_tense(e, text, sents, starts) for e in kept]
+    return _harmonise([_with_tense(e, text, sents, starts) for e in kept])
 
 
 def _longest_first(found: list[Expression]) -> list[Expression]:
@@ -228,7 +259,9 @@ def _parse(kind: str, m: re.Match[str], text: str) -> Expression | None:
     if kind in ("mdy", "dmy", "iso"):
         month = int(g["mnum"]) if g.get("mnum") else _month_number(g["mon"])
         if g.get("oday"):
-            day = _ORDINAL_WORDS[" ".join(g["oday"].lower().split())]
+            day = _ORDINAL_WORDS.get(" ".join(g["oday"].lower().split()))
+            if day is None:
+                return None
         else:
             day = int(re.match(r"\d+", g["day"]).group())
         if not _valid_day(year or 2000, month, day):
@@ -241,13 +274,17 @@ def _parse(kind: str, m: re.Match[str], text: str) -> Expression | None:
         if text[start:start + 4].lower() == "the " and not g.get("oday"):
             start += 4
         return Expression(start, m.end(), "date", year=year, month=month, day=day, weekday=wd)
+    if kind == "mrel":
+        offset = {"last": -1, "this": 0, "next": 1}[g["rel"]]
+        return Expression(m.start(), m.end(), "month", month=_month_number(g["mon"]), offset=offset,
+                          modifier="year")
     if kind == "my":
         return Expression(m.start(), m.end(), "month", year=year, month=_month_number(g["mon"]))
     if kind == "month":
         start = m.start("edge") if g.get("edge") else m.start("mon")
         prep = (g.get("prep") or "").lower()
         if g["mon"] == "May" and not g.get("edge") and prep not in ("in", "since", "until", "till", "during",
-                                                                      "of", "last", "next", "early", "end"):
+                                                                      "of", "last", "next", "by"):
             return None
         if g["mon"] == "March" and prep in ("on", "to", "the", "of", "a"):
             return None  # "a march to", "the march of"
@@ -266,10 +303,14 @@ def _parse(kind: str, m: re.Match[str], text: str) -> Expression | None:
         offset = {"last": -1, "next": 1, "the previous": -1, "the following": 1}.get(rel, 0)
         if rel in ("the previous", "the following"):
             return None  # relative to another event, not to publication
+        if rel in ("last", "next") and _DURATION_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
+            return None  # "over the last year" is a duration
         return Expression(m.start(), m.end(), "rel" + g["unit"].lower(), offset=offset)
     if kind == "ago":
         n_text = g["n"].lower()
-        n = int(n_text) if n_text.isdigit() else _SMALL_NUMBERS[n_text]
+        n = int(n_text) if n_text.isdigit() else _SMALL_NUMBERS.get(n_text)
+        if not n:
+            return None
         unit = g["unit"].lower().rstrip("s")
         kind_out = {"year": "relyear", "month": "relmonth", "day": "relday"}[unit]
         return Expression(m.start(), m.end(), kind_out, offset=-n)
@@ -314,11 +355,11 @@ def _year_context(text: str, start: int, end: int) -> bool:
     if _YEAR_COUNT_AFTER.match(text, end):
         return False
     before = text[max(0, start - 40):start]
-    if not _YEAR_BEFORE.search(before):
-        return False
     if _YEAR_RANGE_WORDS.search(before):
         return bool(_YEAR_RANGE_BEFORE.search(before))
-    return True
+    if _YEAR_QUANTITY_BEFORE.search(before):
+        return False
+    return bool(_YEAR_BEFORE.search(before) or _YEAR_AS_MODIFIER.match(text, end))
 
 
 def _with_tense(e: Expression, text: str, sents: tuple[Span, ...], starts: list[int]) -> Expression:
@@ -326,20 +367,46 @@ def _with_tense(e: Expression, text: str, sents: tuple[Span, ...], starts: list[
         return e
     i = bisect.bisect_right(starts, e.start) - 1
     sent_start = sents[i].start if i >= 0 and sents[i].end > e.start else max(0, e.start - _TENSE_WINDOW)
-    if _is_future(text, max(sent_start, e.start - _TENSE_WINDOW), e.start, e.end):
-        return Expression(e.start, e.end, e.kind, e.year, e.month, e.day, e.weekday, e.offset,
-                          e.modifier, True)
-    return e
+    tense = _tense(text, max(sent_start, e.start - _TENSE_WINDOW), e.start, e.end)
+    return replace(e, tense=tense) if tense else e
 
 
-def _is_future(text: str, window_start: int, start: int, end: int) -> bool:
+def _tense(text: str, window_start: int, start: int, end: int) -> str | None:
+    """"future" or "past" when the clause around an expression says so, else None."""
     before = text[window_start:start]
     last_future = None
     for last_future in _FUTURE_CUE.finditer(before):
         pass
     if last_future is not None:
-        return not any(p.start() > last_future.start() for p in _PAST_CUE.finditer(before))
-    return bool(_FUTURE_AFTER.match(text[end:end + 40]))
+        rest = before[last_future.end():]
+        if not _PAST_CUE.search(rest) and not _CLAUSE_BREAK.search(rest):
+            return "future"
+    after = text[end:end + 40]
+    if _FUTURE_AFTER.match(after):
+        return "future"
+    clause = before
+    for clause_break in _CLAUSE_BREAK.finditer(before):
+        clause = before[clause_break.end():]
+    if (_PAST_CUE.search(clause) or _PAST_VERB_BEFORE.search(clause) or _NEAR_PAST.search(before)
+            or _PAST_AFTER.match(after)):
+        return "past"
+    return None
+
+
+def _harmonise(found: list[Expression]) -> list[Expression]:
+    """One year-less day or month named twice in an article is the same one: where one mention's
+    clause gives its tense and the others' say nothing, they take it."""
+    tenses: dict[tuple, set[str]] = {}
+    for e in found:
+        if e.kind in ("date", "month") and e.year is None and e.modifier is None and e.tense:
+            tenses.setdefault((e.kind, e.month, e.day), set()).add(e.tense)
+    out = []
+    for e in found:
+        known = tenses.get((e.kind, e.month, e.day))
+        if e.kind in ("date", "month") and e.year is None and e.tense is None and known and len(known) == 1:
+            e = replace(e, tense=next(iter(known)))
+        out.append(e)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -358,7 +425,7 @@ def resolve(e: Expression, published: date | None) -> str | None:
         return None
     p = published
     if e.kind == "date":
-        return _iso(_month_day(e.month, e.day, p, e.future))
+        return _iso(_month_day(e, p))
     if e.kind == "month":
         return _resolve_month(e, p)
     if e.kind == "weekday":
@@ -386,28 +453,48 @@ def resolve_weekday(weekday: int, modifier: str | None, future: bool, p: date) -
     return p - timedelta(days=back)
 
 
-def _month_day(month: int, day: int, p: date, future: bool) -> date:
-    """A year-less day: the most recent one up to ``p``, or the next one from ``p`` when future."""
+def _month_day(e: Expression, p: date) -> date:
+    """A year-less day: the most recent one up to ``p`` (news speaks of the recent past), the next one
+    from ``p`` when the clause is in the future or when that is only days away and the clause says
+    nothing of the past ("payable Dec. 15" in late October); a weekday given with it picks the year."""
+    past, ahead = _occurrence(e.month, e.day, p, -1), _occurrence(e.month, e.day, p, 1)
+    if e.weekday is not None:
+        matching = [d for d in (past, ahead) if d.weekday() == e.weekday]
+        if matching:
+            return min(matching, key=lambda d: abs((d - p).days))
+    if e.tense == "future":
+        return ahead
+    if e.tense is None and (ahead - p).days <= NEAR_FUTURE_DAYS:
+        return ahead
+    return past
+
+
+def _occurrence(month: int, day: int, p: date, direction: int) -> date:
+    """The day ``month``/``day`` nearest ``p`` on or before it (-1), or on or after it (1)."""
     year = p.year
-    if future:
-        if (month, day) < (p.month, p.day):
-            year += 1
-    elif (month, day) > (p.month, p.day):
+    if direction > 0 and (month, day) < (p.month, p.day):
+        year += 1
+    elif direction < 0 and (month, day) > (p.month, p.day):
         year -= 1
     while not _valid_day(year, month, day):  # February 29
-        year += 1 if future else -1
+        year += direction
     return date(year, month, day)
 
 
 def _resolve_month(e: Expression, p: date) -> str:
+    """A year-less month: the most recent one up to the publication month, the next one when the clause
+    is in the future or it is at most NEAR_FUTURE_MONTHS ahead in a clause that gives no tense."""
     year = p.year
-    if e.modifier == "last":
+    ahead = (e.month - p.month) % 12
+    if e.modifier == "year":  # "June last year"
+        year += e.offset
+    elif e.modifier == "last":
         if e.month >= p.month:
             year -= 1
     elif e.modifier == "next":
         if e.month <= p.month:
             year += 1
-    elif e.future or e.modifier == "this":
+    elif e.future or e.modifier == "this" or (e.tense is None and 0 < ahead <= NEAR_FUTURE_MONTHS):
         if e.month < p.month:
             year += 1
     elif e.month > p.month:

@@ -1,8 +1,642 @@
-"""Direct quotations with their speakers and cue verbs."""
+"""Direct quotations with their speakers and cue verbs.
+
+Three steps, all rule-based and deterministic:
+
+1. **Find quotation-mark pairs** paragraph by paragraph: curly and straight double marks (and
+   PTB-style ``\\`\\`...''``), then single marks outside them (headlines, British style) where
+   the context tells an opening mark from an apostrophe. A paragraph that opens a quotation and
+   does not close it contributes one quotation running to its end; the next paragraph re-opens
+   it (the news convention for multi-paragraph quotes). Quoted names of things ("a procedure
+   called "top kill"", "which means "Enough"") and nicknames (Maurice "Hank" Greenberg) are not
+   quotations.
+2. **Attribute each quotation within its sentence**, with the chunker of :mod:`.speakers`:
+   first the attribution right after it (``"...," Mr Blinken said``, ``"...," said X, a ...``),
+   then the nearest cue verb before it (``He stressed that "..."``, ``X said: "..."``,
+   ``called the strike a "turning point"``; participles such as ``adding``/``citing`` take the
+   main clause's subject), then an attribution closing the sentence (``..., said John Coffee``).
+3. **Carry speakers across sentences**: a quotation standing as its own sentence takes the
+   speaker of another quotation in its paragraph; the paragraphs of one multi-paragraph quote
+   share a speaker; a paragraph made only of unattributed quotation continues the previous
+   paragraph's speaker. Anything else keeps ``speaker=None``: no guessing.
+
+Measured on this machine: ~2-4 ms for a 700-word article (tokenizing once per paragraph, no
+third-party libraries).
+"""
 from __future__ import annotations
 
-from ..model import Article, Entity, Quote
+import re
+from dataclasses import dataclass
+
+from ..model import Article, Entity, Quote, Span
+from .segment import ABBREVIATIONS, paragraphs
+from .speakers import (
+    COORDINATED, CUE_VERBS, DETERMINERS, HOLD_VERBS, P, POST_ONLY_CUES, PREPOSITIONS, Q, SIGN_NOUNS,
+    W, Phrase, Resolver, Speaker, Token, head_and_plural, is_cue, is_participle, name_tokens,
+    phrase_left, phrase_right, subject_at_start, tokenize, _collect_left,
+)
+
+# Quotation marks
+_DOUBLE_OPEN = "\u201c\u201e\u00ab"
+_DOUBLE_CLOSE = "\u201d\u00bb"
+_OPEN_CONTEXT = " \t\n([{\u2014\u2013-/"  # characters that may stand before an opening mark
+_CLOSE_AFTER = " \t\n.,;:!?)]}\u2014\u2013-'\u2019\""
+#: Longest single-quoted stretch taken as a quotation (characters); longer is an apostrophe mix-up.
+_MAX_SINGLE = 400
+
+#: Words before a quotation that make it the name of a thing, not something said.
+_NAMING = re.compile(
+    r"(?:(\S+)\s+)?\b(called|dubbed|named|nicknamed|known as|code-?named|titled|entitled|means|"
+    r"meaning|the words?|the term|the phrase|the slogan|so-called|labell?ed|branded|"
+    r"hashtag|operation|campaign)\s+(?:the\s+|a\s+|an\s+|as\s+)?$", re.IGNORECASE)
+#: Naming words that always introduce a name or a gloss, whoever the subject.
+_ALWAYS_NAMING = {"means", "meaning", "titled", "entitled", "so-called", "the word", "the words",
+                  "the term", "the phrase", "hashtag", "codenamed", "code-named", "nicknamed"}
+#: Subjects that make "X called/dubbed "..."" the speaker's own words.
+_SPEAKING_SUBJECTS = {"he", "she", "it", "they", "we", "i", "what", "who", "which", "which"}
+#: Longest quoted name of a thing (words).
+_MAX_NAME_WORDS = 6
+
+
+@dataclass
+class _Mark:
+    """One quotation: ``open``/``close`` are the mark positions, ``start``/``end`` the content."""
+
+    open: int
+    start: int
+    end: int
+    close: int | None  # None: the paragraph ends inside the quotation
+    close_len: int
+    para: int
+    opens_para: bool
+    kind: str = "quote"  # "quote", "name" (a quoted name of a thing), "nickname"
+    speaker: Speaker | None = None
+    cue: str | None = None
+    how: str = ""  # which rule attributed it
+    confidence: float = 1.0
+
+    @property
+    def outer_end(self) -> int:
+        return self.close + self.close_len if self.close is not None else self.end
+
+
+# ---------------------------------------------------------------------------------------------
+# Step 1: quotation marks
+
+
+def find_quotations(text: str, paras: tuple[Span, ...] | None = None) -> list[_Mark]:
+    """All quotation-mark pairs, in text order, with names and nicknames flagged by ``kind``."""
+    out: list[_Mark] = []
+    for pi, para in enumerate(paras if paras is not None else paragraphs(text)):
+        doubles = _double_pairs(text, para, pi)
+        singles = _single_pairs(text, para, pi, doubles)
+        for m in sorted(doubles + singles, key=lambda m: m.open):
+            content = text[m.start:m.end]
+            if not any(ch.isalnum() for ch in content):
+                continue
+            m.kind = _kind(text, m)
+            out.append(m)
+    return out
+
+
+def _double_pairs(text: str, para: Span, pi: int) -> list[_Mark]:
+    marks: list[tuple[int, int, str]] = []  # position, length, role (open/close/both)
+    for mm in _DOUBLE_MARK.finditer(text, para.start, para.end):
+        i = mm.start()
+        ch = mm.group()
+        if ch == "``":
+            marks.append((i, 2, "open"))
+        elif ch == "''":
+            marks.append((i, 2, "close"))
+        else:
+            prev = text[i - 1] if i > para.start else " "
+            nxt = text[i + 1] if i + 1 < para.end else " "
+            can_open = (prev in _OPEN_CONTEXT or prev in "'\u2018") and not nxt.isspace()
+            can_close = not prev.isspace() and (nxt in _CLOSE_AFTER or i + 1 >= para.end)
+            if ch in _DOUBLE_OPEN:
+                role = "both" if can_close and not can_open else "open"
+            elif ch in _DOUBLE_CLOSE:
+                role = "both" if can_open and not can_close else "close"
+            else:
+                role = "open" if can_open and not can_close else \
+                    "close" if can_close and not can_open else "both"
+            marks.append((i, 1, role))
+    out: list[_Mark] = []
+    state: tuple[int, int] | None = None
+    for pos, ln, role in marks:
+        if state is None:
+            if role in ("open", "both"):
+                state = (pos, ln)
+            continue
+        if role in ("close", "both"):
+            out.append(_Mark(state[0], state[0] + state[1], pos, pos, ln, pi,
+                             state[0] == para.start))
+            state = None
+        else:  # a second opening mark: the first was never closed
+            end = pos
+            while end > state[0] + state[1] and text[end - 1].isspace():
+                end -= 1
+            out.append(_Mark(state[0], state[0] + state[1], end, None, 0, pi,
+                             state[0] == para.start))
+            state = (pos, ln)
+    if state is not None:
+        out.append(_Mark(state[0], state[0] + state[1], para.end, None, 0, pi,
+                         state[0] == para.start))
+    return out
+
+
+_DOUBLE_MARK = re.compile("``|''|[\"\u201c\u201d\u201e\u00ab\u00bb]")
+_SINGLE_MARK = re.compile("['\u2018\u2019]")
+_ELISION = re.compile(r"['\u2018\u2019](?:\d0s|em|til|cause|n|s|tis|twas)\b", re.IGNORECASE)
+
+
+def _single_pairs(text: str, para: Span, pi: int, doubles: list[_Mark]) -> list[_Mark]:
+    def inside_double(i: int) -> bool:
+        return any(m.open <= i < m.outer_end for m in doubles)
+
+    openers, closers = [], []
+    for mm in _SINGLE_MARK.finditer(text, para.start, para.end):
+        i = mm.start()
+        ch = mm.group()
+        if inside_double(i):
+            continue
+        prev = text[i - 1] if i > para.start else " "
+        nxt = text[i + 1] if i + 1 < para.end else " "
+        if ch in "'\u2018" and (prev in _OPEN_CONTEXT or prev in "\"\u201c") and nxt.isalnum() \
+                and not _ELISION.match(text, i):
+            openers.append(i)
+        elif ch in "'\u2019" and (prev.isalnum() or prev in ".,!?") and \
+                (i + 1 >= para.end or nxt in _CLOSE_AFTER or nxt in "\"\u201d"):
+            closers.append(i)
+    out: list[_Mark] = []
+    taken = -1
+    for o in openers:
+        if o <= taken:
+            continue
+        cands = [c for c in closers if o + 1 < c <= o + _MAX_SINGLE
+                 and not any(o < m.open < c for m in doubles)]
+        if not cands:
+            continue
+        # a plural possessive ("the workers' union") is a poor closing mark
+        good = [c for c in cands if not (text[c - 1] == "s" and c + 2 < para.end
+                                         and text[c + 1] == " " and text[c + 2].islower())]
+        c = (good or cands)[0]
+        out.append(_Mark(o, o + 1, c, c, 1, pi, o == para.start))
+        taken = c
+    return out
+
+
+def _kind(text: str, m: _Mark) -> str:
+    content = text[m.start:m.end]
+    words = content.split()
+    before = text[max(0, m.open - 40):m.open]
+    after = text[m.outer_end:m.outer_end + 3]
+    # Maurice "Hank" Greenberg
+    if m.close is not None and len(words) <= 2 and all(w[:1].isupper() for w in words) \
+            and re.search(r"[A-Z][\w.'-]+ $", before) and re.match(r" [A-Z]", after):
+        return "nickname"
+    if m.close is None or len(words) > _MAX_NAME_WORDS:
+        return "quote"
+    nm = _NAMING.search(before)
+    if nm:
+        verb = nm.group(2).lower()
+        subject = (nm.group(1) or "").lower()
+        if verb in _ALWAYS_NAMING:
+            return "name"
+        if subject in _SPEAKING_SUBJECTS or (nm.group(1) or "")[:1].isupper() and \
+                verb in ("called", "dubbed", "labelled", "labeled", "branded"):
+            return "quote"
+        return "name"
+    return "quote"
+
+
+# ---------------------------------------------------------------------------------------------
+# Step 2: sentences and attribution
+
+
+def _sentences(toks: list[Token], marks: list[_Mark], text: str) -> list[tuple[int, int]]:
+    """Sentences of a paragraph as token ranges; a quotation ending in ``.?!`` may end one."""
+    out = []
+    s = 0
+    n = len(toks)
+    for k, t in enumerate(toks):
+        if k + 1 >= n:
+            break
+        nxt = toks[k + 1]
+        starts_new = nxt.kind == Q or nxt.text[:1].isupper() or nxt.text[:1].isdigit()
+        if not starts_new:
+            continue
+        if t.kind == Q:
+            content = text[marks[t.quote].start:marks[t.quote].end].rstrip()
+            ends = content[-1:] in (".", "?", "!") or content.endswith(("...", ".\u2019", ".'"))
+        elif t.text in (".", "?", "!"):
+            ends = True
+        elif t.kind == W and t.text.endswith(".") and t.low.rstrip(".") not in ABBREVIATIONS \
+                and not re.fullmatch(r"(?:[A-Z]\.)+", t.text):
+            ends = True
+        else:
+            ends = False
+        if ends:
+            out.append((s, k + 1))
+            s = k + 1
+    out.append((s, n))
+    return out
+
+
+@dataclass
+class _Event:
+    """A cue verb and whoever it attributes speech to."""
+
+    cue: int  # token index
+    verb: str
+    phrase: Phrase | None
+    speaker: Speaker | None
+    inverted: bool = False  # "said X"
+
+
+class _Attributor:
+    def __init__(self, article: Article, entities: tuple[Entity, ...]):
+        self.text = article.text
+        self.paras = paragraphs(self.text)
+        self.marks = find_quotations(self.text, self.paras)
+        self.resolver = Resolver(self.text, entities)
+        self.para_toks: list[list[Token]] = []
+        for pi, para in enumerate(self.paras):
+            qs = [(m.open, m.outer_end, idx) for idx, m in enumerate(self.marks)
+                  if m.para == pi and m.kind == "quote"]
+            ignore = [(m.open, m.outer_end) for m in self.marks if m.para == pi
+                      and m.kind == "nickname"]
+            ignore += [(m.open, m.open + 1) for m in self.marks if m.para == pi and m.kind == "name"]
+            ignore += [(m.close, m.close + m.close_len) for m in self.marks
+                       if m.para == pi and m.kind == "name" and m.close is not None]
+            toks = [t for t in tokenize(self.text, para.start, para.end, qs)
+                    if not any(a <= t.start < b for a, b in ignore)]
+            self.para_toks.append(toks)
+            self.resolver.index_paragraph(toks)
+        self.resolver.note_gender_evidence(self.text)
+
+    # -- per sentence ----------------------------------------------------------------------------
+
+    def run(self) -> None:
+        for pi, toks in enumerate(self.para_toks):
+            self.resolver.prev_toks = self.para_toks[pi - 1] if pi else []
+            for s, e in _sentences(toks, self.marks, self.text):
+                self._sentence(toks, s, e, pi)
+
+    def _sentence(self, toks: list[Token], s: int, e: int, pi: int) -> None:
+        res = self.resolver
+        subj = subject_at_start(toks, s, e)
+        if subj is not None and subj is not COORDINATED and toks[subj.i].kind == W:
+            has_name = name_tokens(toks, subj.i, subj.j) is not None and toks[subj.j - 1].is_cap
+            if has_name or (subj.j - subj.i == 1 and toks[subj.i].low in ("he", "she")):
+                sp = res.resolve(toks, subj, toks[subj.i].start, (s, e))
+                if sp.name and sp.type == "PERSON":
+                    res.remember(sp, toks[subj.i].start, speaker=False)
+        events = self._events(toks, s, e)
+        quotes = [k for k in range(s, e) if toks[k].kind == Q]
+        for k in quotes:
+            self._attribute(toks, s, e, k, events)
+
+    def _events(self, toks: list[Token], s: int, e: int) -> list[_Event]:
+        res = self.resolver
+        sent_words = {t.low for t in toks[s:e]}
+        issuer = bool(sent_words & {"statement", "communique", "release"})
+        events: list[_Event] = []
+        for c in range(s, e):
+            t = toks[c]
+            verb = None
+            if is_cue(t):
+                verb = t.text
+            elif t.low == "according" and c + 1 < e and toks[c + 1].low == "to":
+                verb = "according to"
+            elif t.low == "words" and c + 1 < e and toks[c + 1].low == "of" and c >= 2 and \
+                    toks[c - 1].low == "the" and toks[c - 2].low == "in":
+                verb = "in the words of"
+            if verb is None:
+                continue
+            if c > s and verb not in ("according to", "in the words of") and not verb.endswith(
+                    ("ed", "ing")) and verb not in _PAST_FORMS and _noun_use(toks[c - 1]):
+                continue  # "Hamas's demands", "the claims": a noun, not a verb
+            if verb not in ("according to", "in the words of") and _not_speech(toks, s, e, c):
+                continue
+            after_quote = c - 1 >= s and (toks[c - 1].kind == Q or toks[c - 1].text in ",:" and
+                                          c - 2 >= s and toks[c - 2].kind == Q)
+            if verb in POST_ONLY_CUES and not after_quote and not (
+                    c - 1 >= s and toks[c - 1].low in SIGN_NOUNS | {"leaflet", "statement"}) \
+                    and not self._after_sign(toks, s, c):
+                continue
+            ev = self._event(toks, s, e, c, verb, after_quote, events)
+            if ev is None:
+                continue
+            if ev.speaker is not None and ev.speaker.name and ev.phrase is not None:
+                head, plural = head_and_plural(toks, ev.phrase)
+                res.remember(ev.speaker, t.start, speaker=True, doc_issuer=issuer, head=head,
+                             plural=plural or bool(ev.speaker.anonymous and plural))
+            events.append(ev)
+        return events
+
+    def _after_sign(self, toks: list[Token], s: int, c: int) -> bool:
+        return any(toks[x].low in SIGN_NOUNS for x in range(max(s, c - 3), c))
+
+    def _event(self, toks, s, e, c, verb, after_quote, events) -> _Event | None:
+        res = self.resolver
+        if verb in ("according to", "in the words of"):
+            ph = phrase_right(toks, c + (1 if verb == "according to" else 1), e)
+            if ph is None:
+                return None
+            return _Event(c, verb, ph, res.resolve(toks, ph, toks[c].start, (s, e)), True)
+        if after_quote or c == s or toks[c - 1].text == "," and not is_participle(toks[c]) \
+                and phrase_left(toks, c, s) in (None, COORDINATED):
+            # inverted: '"...," said George Issac, a member ...', '..., said John Coffee.'
+            ph = phrase_right(toks, c, e)
+            if ph is not None and toks[ph.i].low not in PREPOSITIONS and (
+                    ph.j >= e or toks[ph.j].kind == P or toks[ph.j].low in PREPOSITIONS
+                    or toks[ph.j].low in ("on", "in", "at") or after_quote):
+                return _Event(c, verb, ph, res.resolve(toks, ph, toks[c].start, (s, e)), True)
+        t = toks[c]
+        # "quoted a rebel spokesman as saying"
+        if t.low == "saying" and c - 1 >= s and toks[c - 1].low == "as":
+            q = next((x for x in range(c - 2, s - 1, -1) if toks[x].low in
+                      ("quoted", "cited", "quotes", "cites", "quoting", "citing")), None)
+            if q is not None and q + 1 < c - 1:
+                ph = Phrase(q + 1, c - 1)
+                return _Event(c, verb, ph, res.resolve(toks, ph, toks[c].start, (s, e)))
+        # signs: "banners reading", "a sign that said"
+        sign = self._sign_holder(toks, s, c)
+        if sign is not None:
+            return sign
+        if is_participle(t):
+            prev = next((ev for ev in reversed(events) if ev.speaker is not None
+                         and ev.speaker.name and not is_participle(toks[ev.cue])), None)
+            if prev is not None:
+                return _Event(c, verb, prev.phrase, prev.speaker)
+            ph = subject_at_start(toks, s, c)
+            if ph is None or ph is COORDINATED:
+                return None
+            return _Event(c, verb, ph, res.resolve(toks, ph, toks[ph.i].start, (s, e)))
+        ph = phrase_left(toks, c, s)
+        if ph is COORDINATED:
+            prev = next((ev for ev in reversed(events) if ev.speaker is not None), None)
+            if prev is not None:
+                return _Event(c, verb, prev.phrase, prev.speaker)
+            ph = subject_at_start(toks, s, c)
+        if ph is None or ph is COORDINATED:
+            return None
+        sp = res.resolve(toks, ph, toks[ph.i].start, (s, e))
+        # "the ministry said it rejected ...": a pronoun inside another speaker's clause
+        if ph.j - ph.i == 1 and toks[ph.i].low in ("it", "they", "he", "she") and events:
+            prev = next((ev for ev in reversed(events) if ev.speaker is not None
+                         and ev.speaker.name), None)
+            if prev is not None:
+                return _Event(c, verb, ph, Speaker(prev.speaker.name, prev.speaker.type,
+                                                   prev.speaker.anonymous, sp.span))
+        return _Event(c, verb, ph, sp)
+
+    def _sign_holder(self, toks, s, c) -> _Event | None:
+        """"demonstrators holding banners reading ...", "a man who held up a sign that said"."""
+        x = c - 1
+        while x >= s and toks[x].low in ("that", "which", "up"):
+            x -= 1
+        if x < s or toks[x].low not in SIGN_NOUNS:
+            return None
+        h = next((y for y in range(x - 1, max(s, x - 6) - 1, -1) if toks[y].low in HOLD_VERBS),
+                 None)
+        verb = toks[c].text
+        if h is None:
+            return _Event(c, verb, None, Speaker(None, None, False, None))
+        ph = phrase_left(toks, h, s)
+        if ph is None or ph is COORDINATED:
+            start = _collect_left(toks, h - 1, s)
+            if start >= h:
+                return _Event(c, verb, None, Speaker(None, None, False, None))
+            ph = Phrase(start, h)
+        # counts are not identities: "3,000 demonstrators" -> "demonstrators"
+        i = ph.i
+        while i < ph.j - 1 and (toks[i].text[:1].isdigit() or toks[i].low in ("up", "to")):
+            i += 1
+        ph = Phrase(i, ph.j)
+        return _Event(c, verb, ph, self.resolver.resolve(toks, ph, toks[ph.i].start, (s, c)))
+
+    def _attribute(self, toks, s, e, k, events: list[_Event]) -> None:
+        m = self.marks[toks[k].quote]
+        # (1) right after the quotation: '"...," X said' / '"...," said X' / '"...", according to X'
+        j = k + 1
+        while j < e and toks[j].text in (",", "--", "\u2014", "\u2013", "-"):
+            j += 1
+        for ev in events:
+            if ev.cue < k:
+                continue
+            if ev.inverted and ev.cue == j or not ev.inverted and ev.phrase is not None \
+                    and ev.phrase.i == j and ev.cue > j and not any(
+                        toks[x].kind == Q for x in range(k + 1, ev.cue)):
+                self._set(m, ev, "after")
+                return
+            break
+        # a quotation ending its sentence with "?" or "!" followed by a bare attribution
+        if j >= e and k == e - 1:
+            ev = self._next_sentence_attribution(toks, e)
+            if ev is not None:
+                self._set(m, ev, "after")
+                return
+        # a name with no cue verb right after: '"...," NATO spokeswoman Oana Lungescu in ...'
+        # (2) the nearest cue before it in the sentence
+        before = [ev for ev in events if ev.cue < k]
+        if before:
+            ev = before[-1]
+            # 'X told ... that Y had announced ceasefires, but "..."': the quotation is a new
+            # clause of X's statement, not the object of the nearer verb
+            if len(before) > 1 and any(toks[x].text in (",", ";") and x + 1 < k and
+                                       toks[x + 1].low in ("but", "and", "yet")
+                                       for x in range(ev.cue + 1, k)):
+                ev = before[-2]
+            self._set(m, ev, "before")
+            return
+        # (3) an attribution closing the sentence: '..., said John Coffee, a law professor.'
+        after = [ev for ev in events if ev.cue > k and ev.phrase is not None]
+        for ev in reversed(after):
+            first = min(ev.cue, ev.phrase.i)
+            if first - 1 > k and toks[first - 1].text == "," or ev.verb in (
+                    "according to", "in the words of"):
+                self._set(m, ev, "end")
+                return
+        if j < e and toks[j].is_cap and toks[k + 1].kind != Q:
+            ph = phrase_right(toks, j - 1, e)
+            if ph is not None and name_tokens(toks, ph.i, ph.j) is not None:
+                sp = self.resolver.resolve(toks, ph, toks[ph.i].start, (s, e))
+                if sp.type == "PERSON":
+                    m.speaker, m.how, m.confidence = sp, "after", 0.7
+
+    def _next_sentence_attribution(self, toks, e) -> _Event | None:
+        """'"Why?" Netanyahu asked.' splits at the question mark; the next sentence is the cue."""
+        n = len(toks)
+        end = e
+        while end < n and toks[end].text not in (".", "!", "?") and toks[end].kind != Q:
+            end += 1
+        if end - e > 8 or end >= n or toks[end].kind == Q:
+            return None
+        evs = self._events_quiet(toks, e, end)
+        for ev in evs:
+            if ev.phrase is not None and (ev.inverted and ev.cue == e or ev.phrase.i == e):
+                return ev
+        return None
+
+    def _events_quiet(self, toks, s, e) -> list[_Event]:
+        res = self.resolver
+        saved = list(res.history)
+        evs = self._events(toks, s, e)
+        res.history = saved
+        return evs
+
+    def _set(self, m: _Mark, ev: _Event, how: str) -> None:
+        m.speaker, m.cue, m.how = ev.speaker, ev.verb, how
+        if how == "end":
+            m.confidence = 0.8
+
+    # -- step 3: across sentences and paragraphs -----------------------------------------------
+
+    def propagate(self) -> None:
+        quotes = [m for m in self.marks if m.kind == "quote"]
+        by_para: dict[int, list[_Mark]] = {}
+        for m in quotes:
+            by_para.setdefault(m.para, []).append(m)
+        # a quotation forming its own sentence takes its paragraph's speaker
+        for pi, ms in by_para.items():
+            for m in ms:
+                if m.speaker is None and self._stands_alone(m):
+                    src = self._nearest_attributed(m, ms)
+                    if src is not None:
+                        self._copy(m, src, "paragraph", 0.9)
+        # the paragraphs of one multi-paragraph quotation share a speaker
+        chains: list[list[_Mark]] = []
+        for m in quotes:
+            if chains and chains[-1][-1].close is None and m.opens_para and \
+                    m.para == chains[-1][-1].para + 1:
+                chains[-1].append(m)
+            else:
+                chains.append([m])
+        for chain in chains:
+            if len(chain) < 2:
+                continue
+            src = next((m for m in reversed(chain) if m.speaker is not None and m.speaker.name),
+                       None)
+            for m in chain:
+                if m.speaker is None and src is not None:
+                    self._copy(m, src, "chain", 0.9)
+                    for other in by_para.get(m.para, []):
+                        if other.speaker is None and self._stands_alone(other):
+                            self._copy(other, src, "chain", 0.9)
+        # a paragraph of unattributed quotation continues the previous paragraph's speaker
+        for pi in sorted(by_para):
+            ms = by_para[pi]
+            if not ms[0].opens_para or any(m.speaker is not None for m in ms):
+                continue
+            if not all(self._stands_alone(m) for m in ms):
+                continue
+            src = self._previous_speaker(pi, by_para)
+            if src is not None:
+                for m in ms:
+                    self._copy(m, src, "continuation", 0.8)
+
+    def _stands_alone(self, m: _Mark) -> bool:
+        """Whether the quotation starts its sentence and nothing but attribution follows."""
+        toks = self.para_toks[m.para]
+        k = next(x for x, t in enumerate(toks) if t.kind == Q and self.marks[t.quote] is m)
+        if k > 0 and toks[k - 1].text not in (".", "!", "?", ":") and toks[k - 1].kind != Q and \
+                not (toks[k - 1].text.endswith(".") and toks[k - 1].kind == W):
+            return False
+        return True
+
+    def _nearest_attributed(self, m: _Mark, ms: list[_Mark]) -> _Mark | None:
+        before = [x for x in ms if x.open < m.open and x.speaker is not None and x.speaker.name]
+        if before:
+            return before[-1]
+        after = [x for x in ms if x.open > m.open and x.speaker is not None and x.speaker.name]
+        return after[0] if after else None
+
+    def _previous_speaker(self, pi: int, by_para: dict[int, list[_Mark]]) -> _Mark | None:
+        prev = by_para.get(pi - 1)
+        if prev:
+            named = [m for m in prev if m.speaker is not None and m.speaker.name]
+            return named[-1] if named else None
+        if pi - 1 < 0:
+            return None
+        # no quotation before: the person the previous paragraph is about (its latest subject)
+        para = self.paras[pi - 1]
+        refs = [r for r in self.resolver.history if para.start <= r.pos < para.end
+                and r.type != "ORG"]
+        if not refs:
+            return None
+        r = refs[-1]
+        fake = _Mark(0, 0, 0, 0, 0, pi - 1, False)
+        fake.speaker = Speaker(r.name, r.type, r.anonymous, r.span, r)
+        fake.confidence = 0.6
+        return fake
+
+    def _copy(self, m: _Mark, src: _Mark, how: str, conf: float) -> None:
+        m.speaker, m.cue, m.how = src.speaker, src.cue, how
+        m.confidence = min(conf, src.confidence)
+
+    # -- output --------------------------------------------------------------------------------
+
+    def quotes(self) -> tuple[Quote, ...]:
+        out = []
+        for m in self.marks:
+            if m.kind != "quote":
+                continue
+            sp = m.speaker
+            name = sp.name if sp is not None else None
+            out.append(Quote(
+                span=Span(m.start, m.end),
+                text=self.text[m.start:m.end],
+                speaker=name,
+                anonymous=bool(name and sp.anonymous),
+                speaker_span=sp.span if name and sp is not None else None,
+                cue=m.cue if name else None,
+                speaker_type=sp.type if name and sp is not None else None,
+                confidence=m.confidence if name else 1.0,
+            ))
+        return tuple(out)
+
+
+_BE = frozenset({"be", "been", "being", "was", "were", "is", "are", "'s"})
+_NUMBERS = frozenset("two three four five six seven eight nine ten dozens hundreds thousands".split())
+
+
+def _not_speech(toks: list[Token], s: int, e: int, c: int) -> bool:
+    """Passives ("he was told", "had been admitted") and participle adjectives ("498 confirmed
+    cases", "laboratory confirmed cases") use a cue verb's form without anyone speaking."""
+    verb = toks[c]
+    if not (verb.low.endswith("ed") or verb.low in _PAST_FORMS):
+        return False
+    x = c - 1
+    while x >= s and (toks[x].low in ("not", "also", "then", "later", "earlier", "never")
+                      or toks[x].low.endswith("ly") and not toks[x].is_cap):
+        x -= 1
+    if x < s:
+        return False
+    prev = toks[x]
+    if prev.low in _BE or prev.text[:1].isdigit() or prev.low in _NUMBERS:
+        return True
+    nxt = toks[c + 1] if c + 1 < e else None
+    return nxt is not None and nxt.kind == W and not nxt.is_cap and nxt.low.endswith("s") \
+        and nxt.low not in ("his", "its", "this", "us", "as", "was", "is") and prev.kind == W \
+        and not prev.is_cap and prev.low not in ("he", "she", "they", "it", "we", "i", "who")
+
+
+_PAST_FORMS = frozenset({"said", "told", "wrote", "swore", "sang", "read"})
+
+
+def _noun_use(prev: Token) -> bool:
+    """Whether the word before a cue form makes it a noun: "Hamas's demands", "the claims"."""
+    low = prev.low
+    return low in DETERMINERS or low.endswith(("'s", "s'")) or low in ("of", "new", "such",
+                                                                       "these", "whose", "other")
 
 
 def extract_quotes(article: Article, entities: tuple[Entity, ...] = ()) -> tuple[Quote, ...]:
-    return ()
+    """Every direct quotation in the article, with its speaker, cue verb and spans."""
+    if not article.text.strip():
+        return ()
+    att = _Attributor(article, entities)
+    att.run()
+    att.propagate()
+    return att.quotes()

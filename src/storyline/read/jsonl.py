@@ -33,10 +33,7 @@ def iter_jsonl(stream: BinaryIO, name: str, max_line_bytes: int) -> Iterator[Raw
             continue
         try:
             text, _ = decode(line)
-            obj = json.loads(text)
-            yield record_to_document(obj, where)
-        except json.JSONDecodeError as e:
-            yield where, BadRecord(f"invalid JSON: {e.msg} at column {e.colno}")
+            yield record_to_document(_loads(text, line=False), where)
         except StorylineError as e:
             yield where, e
 
@@ -61,9 +58,9 @@ def _lines(stream: BinaryIO, limit: int) -> Iterator[bytes | StorylineError]:
 def iter_json(data: str, name: str) -> Iterator[RawDocument | tuple[str, StorylineError]]:
     """A JSON document: an array of articles, an object with an ``articles`` list, or one article."""
     try:
-        obj = json.loads(data)
-    except json.JSONDecodeError as e:
-        yield name, BadRecord(f"invalid JSON: {e.msg} at line {e.lineno} column {e.colno}")
+        obj = _loads(data, line=True)
+    except BadRecord as e:
+        yield name, e
         return
     if isinstance(obj, dict) and isinstance(obj.get("articles"), list):
         obj = obj["articles"]
@@ -74,6 +71,29 @@ def iter_json(data: str, name: str) -> Iterator[RawDocument | tuple[str, Storyli
             yield record_to_document(rec, where)
         except StorylineError as e:
             yield where, e
+
+
+def _loads(text: str, line: bool) -> Any:
+    """Parses JSON; anything it cannot take is a :class:`BadRecord`.
+
+    Besides syntax errors that covers what the parser refuses with other exceptions: integers of
+    more than 4,300 digits (``ValueError``) and nesting deeper than the interpreter's recursion
+    limit (``RecursionError``). The non-standard constants ``NaN`` and ``Infinity`` become ``None``,
+    so records stay strict JSON when written out again.
+    """
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as e:
+        where = f"line {e.lineno} column {e.colno}" if line else f"column {e.colno}"
+        raise BadRecord(f"invalid JSON: {e.msg} at {where}") from None
+    except ValueError as e:  # e.g. "Exceeds the limit (4300 digits) for integer string conversion"
+        raise BadRecord(f"invalid JSON: {str(e).split(';')[0]}") from None
+    except RecursionError:
+        raise BadRecord("invalid JSON: nested too deeply") from None
+
+
+def _no_constant(name: str) -> None:
+    return None
 
 
 def record_to_document(obj: Any, where: str) -> RawDocument:
