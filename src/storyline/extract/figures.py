@@ -15,7 +15,8 @@ its sentence, as a short token list, by rules drawn from the habits of English n
       600", "the release of 30", "taking 250 hostage", "forcing 1.7 million people to leave
       their homes", "the death toll rose to 57");
    c. the verb the number is subject of, to the right, through auxiliaries, adverbs, one
-      parenthetical insertion and a coordinated noun phrase ("251 others were taken hostage",
+      parenthetical insertion, a prepositional phrase and a coordinated noun phrase ("251 others
+      were taken hostage", "60 people in Mexico have died",
       "80 hostages and 240 prisoners have been released", "five people died"), or a
       participle right after the noun ("57 dead", "six injured");
    d. a participle before the noun ("500 stranded Bangladeshis");
@@ -29,7 +30,9 @@ its sentence, as a short token list, by rules drawn from the habits of English n
       purpose, as are case counts and crowds.
    Core categories (everything but ``other`` and ``population``) are only given to numbers that
    count people (or count nothing explicitly: "killing 1,200"), never to counted things.
-4. *Source*: "according to X", "X said", ", X said", "said X", "X quoted Y as saying".
+4. *Source*: the attribution nearest the figure in its sentence: "according to X", "X said",
+   ", X said", "said X", "X quoted Y as saying"; a bare surname becomes the entity's full name.
+   *Place*: a place entity introduced by "in" shortly after the figure.
 
 Qualifiers are normalised to one small vocabulary:
 
@@ -42,8 +45,11 @@ Qualifiers are normalised to one small vocabulary:
 ``less than``  less than, fewer than, under, below
 =============  =====================================================================
 
-Everything is regular expressions and word lists (standard library only); an article costs a
-few milliseconds.
+Everything is regular expressions and word lists (standard library only). Measured on 300
+Timeline17 articles: about 2 ms per 700 words. The rules were checked against a few hundred
+real Timeline17 sentences that count the dead, wounded, freed and displaced; known misses are
+figures whose subject sits in an earlier sentence ("The numbers ... dropped to 1,800") and
+anaphora ("those eight people").
 """
 from __future__ import annotations
 
