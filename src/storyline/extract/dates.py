@@ -18,13 +18,17 @@ Resolution follows the habits of news writing: a weekday or a year-less date den
 one up to the publication day (news speaks of the recent past) unless the clause is in the future
 ("will", "would", "is expected to", "scheduled", "next" ...), when it denotes the next one from the
 publication day; a weekday equal to the publication's own weekday is that day itself unless "last"
-or "next" says otherwise. Without a publication date only expressions carrying their own year are
+or "next" says otherwise. A year-less day or month only a little ahead of publication, in a clause
+that gives no tense, is the coming one ("payable Dec. 15" in late October); a weekday written with a
+year-less date picks the year; one day named twice in an article takes the tense one mention gives. Without a publication date only expressions carrying their own year are
 resolved.
 
 Why not a library: ``dateparser.search_dates`` costs 13-48 ms an article and was measured wrong in
 many ways on news (it reads "we" as Wednesday, "$400m" as a time, "14 of 15" as 2015, puts a weekday
 equal to the article's own weekday a week back; recall 0.74 on the seeds gold). This grammar costs
-about a millisecond for a 700-word article and uses only the standard library.
+2-3 ms for a 700-word article and uses only the standard library. Measured: seeds and t17dev
+dates recall 1.0; DATE value accuracy 0.863 on TimeBank and 0.871 on AQUAINT
+(``storyline evaluate timeml``).
 
 The parse (``find_expressions``) is kept apart from the resolution (``resolve``) so that
 ``published.py`` can reason over the same expressions when an article carries no date.

@@ -248,12 +248,15 @@ def _anchor_durations(text: str, exprs: list[Expression], weekdays: list[Express
         i = sentence_index(m.start())
         # an age ("two weeks old") is counted up to a nearby event; other durations pair with a
         # weekday of their own sentence ("expiry early Friday following a seven-day pause")
-        reach = _PAIR_SENTENCES if _AGE_AFTER.match(text, m.end()) else 0
+        is_age = bool(_AGE_AFTER.match(text, m.end()))
+        reach = _PAIR_SENTENCES if is_age else 0
         near = [w for w in weekdays if w.kind == "weekday" and abs(sentence_index(w.start) - i) <= reach]
         for w in near:
             for a in anchors:
                 if a.year is None and years:
                     continue  # a year-less anchor in a text naming years: too many ways to match
+                if a.year is not None and not is_age:
+                    continue  # measured on real news: other spans from a dated anchor mislead
                 if a.year is not None and date(a.year, a.month, a.day) != latest:
                     continue  # durations run from the latest day the text cites
                 # the anchor's year options are those that make anchor + duration fall on the weekday
