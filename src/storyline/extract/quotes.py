@@ -19,8 +19,10 @@ Three steps, all rule-based and deterministic:
    share a speaker; a paragraph made only of unattributed quotation continues the previous
    paragraph's speaker. Anything else keeps ``speaker=None``: no guessing.
 
-Measured on this machine: ~2-4 ms for a 700-word article (tokenizing once per paragraph, no
-third-party libraries).
+Measured on this machine (shared, loaded): ~2.5 ms per 660-word article, tokenizing once per
+paragraph, no third-party libraries. Quotes F1 1.0 and speaker accuracy 1.0 on the seeds gold,
+1.0 / 0.964 on t17dev; speaker accuracy 0.845 on PolNeAR's direct quotations
+(:mod:`storyline.evaluate.quotes_bench`).
 """
 from __future__ import annotations
 
@@ -30,9 +32,10 @@ from dataclasses import dataclass
 from ..model import Article, Entity, Quote, Span
 from .segment import ABBREVIATIONS, paragraphs
 from .speakers import (
-    COORDINATED, CUE_VERBS, DETERMINERS, HOLD_VERBS, P, POST_ONLY_CUES, PREPOSITIONS, Q, SIGN_NOUNS,
-    W, Phrase, Resolver, Speaker, Token, head_and_plural, is_cue, is_participle, name_tokens,
-    phrase_left, phrase_right, subject_at_start, tokenize, _collect_left,
+    COORDINATED, CUE_VERBS, DETERMINERS, DOC_NOUNS, HOLD_VERBS, ORG_NOUNS, P, POST_ONLY_CUES,
+    PREPOSITIONS, Q, ROLE_NOUNS, SIGN_NOUNS, TITLE_WORDS, W, Phrase, Resolver, Speaker, Token,
+    _collect_left, head_and_plural, is_adverb, is_cue, is_participle, name_tokens, phrase_left,
+    phrase_right, subject_at_start, tokenize,
 )
 
 # Quotation marks
@@ -196,6 +199,9 @@ def _kind(text: str, m: _Mark) -> str:
         return "nickname"
     if m.close is None or len(words) > _MAX_NAME_WORDS:
         return "quote"
+    if re.search(r"[A-Z]\w*['\u2019]s\s*$", before) and all(w[:1].isupper() or not w[:1].isalpha()
+                                                            for w in words):
+        return "name"  # a programme or publication: told CNN's "Fareed Zakaria GPS"
     nm = _NAMING.search(before)
     if nm:
         verb = nm.group(2).lower()
@@ -265,7 +271,8 @@ class _Attributor:
                   if m.para == pi and m.kind == "quote"]
             ignore = [(m.open, m.outer_end) for m in self.marks if m.para == pi
                       and m.kind == "nickname"]
-            ignore += [(m.open, m.open + 1) for m in self.marks if m.para == pi and m.kind == "name"]
+            ignore += [(m.open, m.open + 1) for m in self.marks
+                       if m.para == pi and m.kind == "name"]
             ignore += [(m.close, m.close + m.close_len) for m in self.marks
                        if m.para == pi and m.kind == "name" and m.close is not None]
             toks = [t for t in tokenize(self.text, para.start, para.end, qs)
@@ -273,12 +280,16 @@ class _Attributor:
             self.para_toks.append(toks)
             self.resolver.index_paragraph(toks)
         self.resolver.note_gender_evidence(self.text)
+        self.headline = False
+        self.para_events: dict[int, list[tuple[int, _Event]]] = {}
 
     # -- per sentence ----------------------------------------------------------------------------
 
     def run(self) -> None:
         for pi, toks in enumerate(self.para_toks):
             self.resolver.prev_toks = self.para_toks[pi - 1] if pi else []
+            self.resolver.window_start = self.paras[max(0, pi - 2)].start
+            self.headline = _is_headline(toks)
             for s, e in _sentences(toks, self.marks, self.text):
                 self._sentence(toks, s, e, pi)
 
@@ -292,6 +303,10 @@ class _Attributor:
                 if sp.name and sp.type == "PERSON":
                     res.remember(sp, toks[subj.i].start, speaker=False)
         events = self._events(toks, s, e)
+        if self.headline:
+            events = self._headline_events(toks, s, e) or events
+        self.para_events.setdefault(pi, []).extend(
+            (toks[ev.cue].start, ev) for ev in events if ev.speaker is not None and ev.speaker.name)
         quotes = [k for k in range(s, e) if toks[k].kind == Q]
         for k in quotes:
             self._attribute(toks, s, e, k, events)
@@ -304,8 +319,11 @@ class _Attributor:
         for c in range(s, e):
             t = toks[c]
             verb = None
-            if is_cue(t):
-                verb = t.text
+            if is_cue(t) or self.headline and c > s and t.is_cap and t.low in CUE_VERBS:
+                verb = t.low if self.headline else t.text
+            elif c == s and t.text in ("Said", "Says", "Added", "Asked", "Wrote") and c + 1 < e \
+                    and toks[c + 1].is_cap:
+                verb = t.low  # 'Said Ellis: "..."'
             elif t.low == "according" and c + 1 < e and toks[c + 1].low == "to":
                 verb = "according to"
             elif t.low == "words" and c + 1 < e and toks[c + 1].low == "of" and c >= 2 and \
@@ -318,9 +336,13 @@ class _Attributor:
                 continue  # "Hamas's demands", "the claims": a noun, not a verb
             if verb not in ("according to", "in the words of") and _not_speech(toks, s, e, c):
                 continue
+            if c > s and verb.endswith("s") and not verb.endswith("ss") and \
+                    not _subject_like(toks[c - 1]):
+                continue  # "early-morning tweets", "the group's demands": nouns
             after_quote = c - 1 >= s and (toks[c - 1].kind == Q or toks[c - 1].text in ",:" and
                                           c - 2 >= s and toks[c - 2].kind == Q)
             if verb in POST_ONLY_CUES and not after_quote and not (
+                    c + 1 < e and toks[c + 1].text == ":") and not (
                     c - 1 >= s and toks[c - 1].low in SIGN_NOUNS | {"leaflet", "statement"}) \
                     and not self._after_sign(toks, s, c):
                 continue
@@ -333,6 +355,17 @@ class _Attributor:
                              plural=plural or bool(ev.speaker.anonymous and plural))
             events.append(ev)
         return events
+
+    def _headline_events(self, toks: list[Token], s: int, e: int) -> list[_Event]:
+        """"Pat Caddell: Voters Worried ...; It's 'in Their Heads'": the name before the colon."""
+        colon = next((x for x in range(s, min(e, s + 6)) if toks[x].text == ":"), None)
+        if colon is None or colon == s or not all(t.is_cap for t in toks[s:colon]):
+            return []
+        nt = name_tokens(toks, s, colon)
+        if nt is None:
+            return []
+        sp = self.resolver.named(toks, nt[0], nt[1], toks[s].start)
+        return [_Event(colon, "", Phrase(nt[0], nt[1]), sp)] if sp.type == "PERSON" else []
 
     def _after_sign(self, toks: list[Token], s: int, c: int) -> bool:
         return any(toks[x].low in SIGN_NOUNS for x in range(max(s, c - 3), c))
@@ -347,7 +380,7 @@ class _Attributor:
         if after_quote or c == s or toks[c - 1].text == "," and not is_participle(toks[c]) \
                 and phrase_left(toks, c, s) in (None, COORDINATED):
             # inverted: '"...," said George Issac, a member ...', '..., said John Coffee.'
-            ph = phrase_right(toks, c, e)
+            ph = phrase_right(toks, c, e) if verb not in ("told", "tells", "tell") else None
             if ph is not None and toks[ph.i].low not in PREPOSITIONS and (
                     ph.j >= e or toks[ph.j].kind == P or toks[ph.j].low in PREPOSITIONS
                     or toks[ph.j].low in ("on", "in", "at") or after_quote):
@@ -364,7 +397,30 @@ class _Attributor:
         sign = self._sign_holder(toks, s, c)
         if sign is not None:
             return sign
-        if is_participle(t):
+        if is_participle(t) and c - 1 > s and toks[c - 1].low in DOC_NOUNS:
+            d = c - 1
+            while d > s and toks[d - 1].kind == W and not toks[d - 1].text in CUE_VERBS and (
+                    toks[d - 1].low in DETERMINERS or not toks[d - 1].is_cap
+                    and toks[d - 1].low not in AUX_PARTICLES and d > c - 4):
+                d -= 1
+                if toks[d].low in DETERMINERS:
+                    break
+            v = d - 1
+            while v > s and toks[v].low in AUX_PARTICLES:
+                v -= 1
+            if v > s and toks[v].kind == W:
+                ph = phrase_left(toks, v, s)
+                if ph is not None and ph is not COORDINATED:
+                    return _Event(c, verb, ph, res.resolve(toks, ph, toks[ph.i].start, (s, e)))
+        if is_participle(t) and c - 1 > s and toks[c - 1].is_cap and \
+                toks[c - 1].low not in DETERMINERS:
+            # 'footage of Trump saying ...'
+            start = _collect_left(toks, c - 1, s)
+            ph = Phrase(start, c)
+            if name_tokens(toks, start, c) is not None:
+                return _Event(c, verb, ph, res.resolve(toks, ph, toks[ph.i].start, (s, e)))
+        if is_participle(t) or c - 1 >= s and toks[c - 1].low == "to":
+            # participles and infinitives take the main clause's subject
             prev = next((ev for ev in reversed(events) if ev.speaker is not None
                          and ev.speaker.name and not is_participle(toks[ev.cue])), None)
             if prev is not None:
@@ -375,6 +431,12 @@ class _Attributor:
             return _Event(c, verb, ph, res.resolve(toks, ph, toks[ph.i].start, (s, e)))
         ph = phrase_left(toks, c, s)
         if ph is COORDINATED:
+            lo = events[-1].cue + 1 if events else s
+            sub = next((x for x in range(c - 2, lo - 1, -1) if toks[x].low in _SUBORDINATORS
+                        and x + 1 < c and toks[x + 1].low in ("he", "she", "they", "it")), None)
+            if sub is not None:
+                ph = Phrase(sub + 1, sub + 2)
+                return _Event(c, verb, ph, res.resolve(toks, ph, toks[ph.i].start, (s, e)))
             prev = next((ev for ev in reversed(events) if ev.speaker is not None), None)
             if prev is not None:
                 return _Event(c, verb, prev.phrase, prev.speaker)
@@ -383,7 +445,7 @@ class _Attributor:
             return None
         sp = res.resolve(toks, ph, toks[ph.i].start, (s, e))
         # "the ministry said it rejected ...": a pronoun inside another speaker's clause
-        if ph.j - ph.i == 1 and toks[ph.i].low in ("it", "they", "he", "she") and events:
+        if ph.j - ph.i == 1 and toks[ph.i].low in ("it", "they") and events:
             prev = next((ev for ev in reversed(events) if ev.speaker is not None
                          and ev.speaker.name), None)
             if prev is not None:
@@ -420,14 +482,17 @@ class _Attributor:
         m = self.marks[toks[k].quote]
         # (1) right after the quotation: '"...," X said' / '"...," said X' / '"...", according to X'
         j = k + 1
-        while j < e and toks[j].text in (",", "--", "\u2014", "\u2013", "-"):
+        while j < e and toks[j].text in (",", "--", "\u2014", "\u2013", "-", "\u2015", "|"):
             j += 1
         for ev in events:
             if ev.cue < k:
                 continue
             if ev.inverted and ev.cue == j or not ev.inverted and ev.phrase is not None \
-                    and ev.phrase.i == j and ev.cue > j and not any(
+                    and ev.phrase.i >= j and ev.cue > j and all(
+                        _title_like(toks[x]) for x in range(j, ev.phrase.i)) and not any(
                         toks[x].kind == Q for x in range(k + 1, ev.cue)):
+                # "rebel Oil and Finance Minister Ali Tarhouni said": the chunker may start the
+                # phrase inside a long title, which still belongs to the attribution
                 self._set(m, ev, "after")
                 return
             break
@@ -444,9 +509,10 @@ class _Attributor:
             ev = before[-1]
             # 'X told ... that Y had announced ceasefires, but "..."': the quotation is a new
             # clause of X's statement, not the object of the nearer verb
-            if len(before) > 1 and any(toks[x].text in (",", ";") and x + 1 < k and
-                                       toks[x + 1].low in ("but", "and", "yet")
-                                       for x in range(ev.cue + 1, k)):
+            if len(before) > 1 and (any(toks[x].text in (",", ";") and x + 1 < k and
+                                        toks[x + 1].low in ("but", "and", "yet")
+                                        for x in range(ev.cue + 1, k))
+                                    or ev.phrase is not None and ev.phrase.relative):
                 ev = before[-2]
             self._set(m, ev, "before")
             return
@@ -503,7 +569,13 @@ class _Attributor:
             for m in ms:
                 if m.speaker is None and self._stands_alone(m):
                     src = self._nearest_attributed(m, ms)
-                    if src is not None:
+                    said = [ev for pos, ev in self.para_events.get(pi, []) if pos < m.open]
+                    if said and (src is None or src.open > m.open):
+                        # 'X called him a master at ... . "He showed again and again ..."'
+                        ev = said[-1]
+                        m.speaker, m.cue, m.how = ev.speaker, ev.verb, "paragraph"
+                        m.confidence = 0.8
+                    elif src is not None:
                         self._copy(m, src, "paragraph", 0.9)
         # the paragraphs of one multi-paragraph quotation share a speaker
         chains: list[list[_Mark]] = []
@@ -562,7 +634,7 @@ class _Attributor:
         # no quotation before: the person the previous paragraph is about (its latest subject)
         para = self.paras[pi - 1]
         refs = [r for r in self.resolver.history if para.start <= r.pos < para.end
-                and r.type != "ORG"]
+                and r.type in ("PERSON", "ORG") and (r.speaker or r.type == "PERSON")]
         if not refs:
             return None
         r = refs[-1]
@@ -590,7 +662,7 @@ class _Attributor:
                 speaker=name,
                 anonymous=bool(name and sp.anonymous),
                 speaker_span=sp.span if name and sp is not None else None,
-                cue=m.cue if name else None,
+                cue=(m.cue or None) if name else None,
                 speaker_type=sp.type if name and sp is not None else None,
                 confidence=m.confidence if name else 1.0,
             ))
@@ -598,7 +670,6 @@ class _Attributor:
 
 
 _BE = frozenset({"be", "been", "being", "was", "were", "is", "are", "'s"})
-_NUMBERS = frozenset("two three four five six seven eight nine ten dozens hundreds thousands".split())
 
 
 def _not_speech(toks: list[Token], s: int, e: int, c: int) -> bool:
@@ -609,12 +680,12 @@ def _not_speech(toks: list[Token], s: int, e: int, c: int) -> bool:
         return False
     x = c - 1
     while x >= s and (toks[x].low in ("not", "also", "then", "later", "earlier", "never")
-                      or toks[x].low.endswith("ly") and not toks[x].is_cap):
+                      or is_adverb(toks[x])):
         x -= 1
     if x < s:
         return False
     prev = toks[x]
-    if prev.low in _BE or prev.text[:1].isdigit() or prev.low in _NUMBERS:
+    if prev.low in _BE or prev.low in ("a", "an", "the", "its", "their", "his", "her", "so"):
         return True
     nxt = toks[c + 1] if c + 1 < e else None
     return nxt is not None and nxt.kind == W and not nxt.is_cap and nxt.low.endswith("s") \
@@ -622,7 +693,31 @@ def _not_speech(toks: list[Token], s: int, e: int, c: int) -> bool:
         and not prev.is_cap and prev.low not in ("he", "she", "they", "it", "we", "i", "who")
 
 
+_SUBORDINATORS = frozenset({"after", "when", "because", "while", "as", "since", "although",
+                           "though", "before", "once", "if", "until"})
+AUX_PARTICLES = frozenset({"out", "up", "off"})
 _PAST_FORMS = frozenset({"said", "told", "wrote", "swore", "sang", "read"})
+
+
+def _subject_like(prev: Token) -> bool:
+    """A word that can end the subject of a present-tense verb ("Israel says", "he says")."""
+    return prev.is_cap or prev.kind == Q or prev.low in ("he", "she", "it", "who", "which", "that",
+                                                       "also", "now", "still", "often", "never") \
+        or prev.low.endswith("ly") or prev.low in ORG_NOUNS or prev.text == "," or \
+        prev.low in ("official", "spokesman", "spokeswoman", "spokesperson", "source", "statement",
+                     "report", "analyst", "expert", "minister", "president", "leader")
+
+
+def _title_like(t: Token) -> bool:
+    return t.kind == W and (t.is_cap or t.low in ("and", "of", "the", "a", "an", "for")
+                            or t.low in TITLE_WORDS or t.low in ROLE_NOUNS)
+
+
+def _is_headline(toks: list[Token]) -> bool:
+    """A title-case line without final punctuation outside quotations (a headline)."""
+    words = [t for t in toks if t.kind == W]
+    return len(words) > 3 and sum(t.is_cap for t in words) >= 0.7 * len(words) and \
+        (toks[-1].text not in (".", "!", "?") or toks[-1].kind == Q)
 
 
 def _noun_use(prev: Token) -> bool:
