@@ -294,7 +294,9 @@ def evaluate_timeml(as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def evaluate_ner(as_json: bool) -> None:
     """Entity span P/R/F1 on Universal NER English-EWT (bench/ner)."""
-    _print_figures(_evaluator("ner")(_shared_dir() / "bench" / "ner"), as_json, "Entities (bench/ner)")
+    folder = _shared_dir() / "bench" / "ner" / "uner_en_ewt"
+    result = {split: _evaluator("ner")(folder / f"en_ewt-ud-{split}.iob2", verbose=False) for split in ("dev", "test")}
+    _print_figures(result, as_json, "Entities (bench/ner, Universal NER English-EWT)")
 
 
 @evaluate.command("quotes")
@@ -302,6 +304,26 @@ def evaluate_ner(as_json: bool) -> None:
 def evaluate_quotes(as_json: bool) -> None:
     """Direct-quote speaker attribution on PolNeAR (bench/quotes)."""
     _print_figures(_evaluator("quotes_bench")(_shared_dir() / "bench" / "quotes"), as_json, "Quotes (bench/quotes)")
+
+
+@evaluate.command("timeline")
+@click.option("--topic", "topic_names", multiple=True, help="Only these Timeline17 topic folders (repeatable).")
+@click.option("--json", "as_json", is_flag=True)
+def evaluate_timeline(topic_names: tuple[str, ...], as_json: bool) -> None:
+    """Date-selection F1 and ROUGE-1/2 of storyline's timelines against Timeline17's journalists' timelines."""
+    from .evaluate.timeline import evaluate as run_eval
+
+    result = run_eval(_shared_dir() / "bench" / "tls" / "timeline17", topics=list(topic_names) or None,
+                      echo=None if as_json else click.echo)
+    _print_figures(result, as_json, "Timelines (bench/tls Timeline17; news-tls DATEWISE: date F1 0.544, align ROUGE-1 0.120)")
+
+
+@evaluate.command("stories")
+@click.option("--json", "as_json", is_flag=True)
+def evaluate_stories(as_json: bool) -> None:
+    """Purity of stories recovered from a corpus mixing every Timeline17 topic."""
+    _print_figures(_evaluator("stories")(_shared_dir() / "bench" / "tls" / "timeline17"), as_json,
+                   "Stories (bench/tls Timeline17, all topics mixed)")
 
 
 @evaluate.command("gold")
