@@ -143,20 +143,25 @@ def ingest(paths: tuple[str, ...], db_path: str, as_json: bool, progress: bool |
         task = bar.add_task("ingest", total=None, doc="")
     try:
         with store:
-            for item in run(list(paths), report=report, workers=workers):
+            for item in run(list(paths), report=report, workers=workers, derive=True):
                 if isinstance(item, Problem):
                     failed.append(problem_dict(item))
                     if not as_json:
                         _report_problem(item)
                 else:
+                    x, derived = item
                     try:
-                        counts[store.save(item)] += 1
+                        counts[store.save(x, derived)] += 1
                     except StorylineError as e:
-                        failed.append({"source": item.article.source, "stage": e.stage, "kind": e.kind,
+                        failed.append({"source": x.article.source, "stage": e.stage, "kind": e.kind,
                                        "error": str(e)})
                 if bar is not None:
                     bar.update(task, advance=1, doc=_short(item.source if isinstance(item, Problem)
-                                                           else item.article.source, 50))
+                                                           else item[0].article.source, 50))
+            if counts["added"] or counts["updated"]:
+                from .api import refresh
+
+                refresh(store)
     finally:
         if bar is not None:
             bar.stop()
@@ -242,6 +247,189 @@ def search(query, db_path, in_quotes, since, until, outlet, speaker, entity, cat
         con.print(f"  {who} {snip}")
     if not hits:
         con.print("no results")
+
+
+# -- the story across articles ----------------------------------------------------------------
+
+DB_OPTION = click.option("--db", "db_path", default=lambda: os.environ.get("STORYLINE_DB", DEFAULT_DB),
+                         show_default=DEFAULT_DB, help="SQLite database file.")
+STORY_OPTION = click.option("--story", help="Only this story (its id, or a word of its label; see `storyline stories`).")
+
+
+def _open_store(db_path: str):
+    from .errors import StorylineError
+    from .store import Store
+
+    if not Path(db_path).exists():
+        raise click.ClickException(f"no database at {db_path} (run `storyline ingest` first)")
+    try:
+        return Store(db_path)
+    except StorylineError as e:
+        raise click.ClickException(str(e)) from None
+
+
+def _story(store, story):
+    from .api import resolve_story
+
+    try:
+        return resolve_story(store, story)
+    except LookupError as e:
+        raise click.BadParameter(str(e), param_hint="--story") from None
+
+
+def _jsonable(obj):
+    import dataclasses as dc
+
+    from .model import Span
+
+    if isinstance(obj, Span):
+        return [obj.start, obj.end]
+    if dc.is_dataclass(obj):
+        return {f.name: _jsonable(getattr(obj, f.name)) for f in dc.fields(obj)}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(x) for x in obj]
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if hasattr(obj, "keys"):  # sqlite3.Row
+        return {k: obj[k] for k in obj.keys()}
+    return obj
+
+
+@main.command()
+@DB_OPTION
+@STORY_OPTION
+@click.option("--type", "etype", type=click.Choice(["PERSON", "ORG", "LOC"]), help="Only actors of this type.")
+@click.option("--limit", type=click.IntRange(1), default=30, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def entities(db_path, story, etype, limit, as_json) -> None:
+    """Actors across articles: canonical names, mention counts, aliases, roles, articles."""
+    from . import api
+
+    with _open_store(db_path) as store:
+        found = [a for a in api.actors(store, _story(store, story)) if etype is None or a.type == etype][:limit]
+    if as_json:
+        for a in found:
+            d = _jsonable(a)
+            d.pop("forms", None)
+            click.echo(json.dumps(d, ensure_ascii=False))
+        return
+    for a in found:
+        roles = "; ".join(f"{r.title} ({r.first}–{r.last})" if r.first != r.last else f"{r.title} ({r.first})"
+                          for r in a.roles[:3])
+        aliases = ", ".join(n for n, _ in a.aliases[:4])
+        click.echo(f"{a.name:32} {a.type:6} {a.mentions:5} mentions in {len(a.articles):4} articles"
+                   + (f"  aka {aliases}" if aliases else "") + (f"  [{roles}]" if roles else ""))
+
+
+@main.command()
+@DB_OPTION
+@STORY_OPTION
+@click.option("--category", help="Only this category (killed, injured, taken hostage, released, displaced, money ...).")
+@click.option("--min-points", type=click.IntRange(1), default=2, show_default=True,
+              help="Only series reported at least this many times.")
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def figures(db_path, story, category, min_points, limit, as_json) -> None:
+    """Figure series over time, each point with value, qualifier, date, source and outlet; conflicts flagged."""
+    from . import api
+
+    with _open_store(db_path) as store:
+        found = api.series(store, _story(store, story), category, min_points)[:limit]
+    if as_json:
+        for s in found:
+            click.echo(json.dumps(_jsonable(s), ensure_ascii=False))
+        return
+    for s in found:
+        click.echo(f"{s.label}  ({len(s.points)} points{', ' + str(len(s.conflicts)) + ' conflicts' if s.conflicts else ''})")
+        top = max(p.value for p in s.points) or 1
+        for p in s.points:
+            bar = "█" * max(1, round(30 * p.value / top))
+            click.echo(f"  {p.as_of or '?':10} {(p.qualifier + ' ') if p.qualifier else ''}{p.value:,.0f}"
+                       f"{' ' + p.unit if p.unit else ''}".ljust(40) + f" {bar}  "
+                       f"{p.source or ''}{' · ' if p.source and p.outlet else ''}{p.outlet or ''} [{p.article_id}:{p.span.start}]")
+        for c in s.conflicts:
+            click.echo(f"  ! {_jsonable(c)}")
+
+
+@main.command()
+@DB_OPTION
+@STORY_OPTION
+@click.option("--limit", type=click.IntRange(1), default=None, help="Keep the N most important dates.")
+@click.option("--per-date", type=click.IntRange(1, 10), default=1, show_default=True)
+@click.option("--since", help="From this date (YYYY-MM-DD).")
+@click.option("--until", help="Up to this date (YYYY-MM-DD).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def timeline(db_path, story, limit, per_date, since, until, fmt) -> None:
+    """A dated timeline of events, each with its summary sentence, actors and supporting articles."""
+    from . import api
+
+    with _open_store(db_path) as store:
+        tl = api.timeline(store, _story(store, story), limit, per_date, since, until)
+    if fmt == "json":
+        click.echo(json.dumps([{"date": e.date, "summary": e.summary, "actors": list(e.actors),
+                                "article_id": e.article_id, "span": [e.span.start, e.span.end],
+                                "supporting": [{"article_id": a, "span": [sp.start, sp.end]} for a, sp in e.supporting],
+                                "score": e.score} for e in tl], ensure_ascii=False, indent=2))
+        return
+    for e in tl:
+        click.echo(f"{e.date}  {e.summary}")
+        click.echo(f"            {len(e.supporting)} report(s); {', '.join(e.actors[:5])}")
+
+
+@main.command()
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True)
+def stories(db_path, as_json) -> None:
+    """The stories in the store, with size, date range and top actors."""
+    from . import api
+
+    with _open_store(db_path) as store:
+        found = api.stories(store)
+    if as_json:
+        for s in found:
+            click.echo(json.dumps(_jsonable(s), ensure_ascii=False))
+        return
+    for s in found:
+        click.echo(f"{s.id}  {s.size:5} articles  {s.first} – {s.last}  {s.label}")
+        click.echo(f"{'':18}{', '.join(s.top_actors)}")
+
+
+@main.command()
+@DB_OPTION
+@STORY_OPTION
+@click.option("--since", required=True, help="Publication date (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True)
+def changes(db_path, story, since, as_json) -> None:
+    """What is new since a date: new actors, new series points, new events, quotes by the main actors."""
+    import re
+
+    from . import api
+
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
+        raise click.BadParameter("use YYYY-MM-DD", param_hint="--since")
+    with _open_store(db_path) as store:
+        ch = api.changes(store, since, _story(store, story))
+    if as_json:
+        out = {"since": since,
+               "actors": [{"name": a.name, "type": a.type, "articles": list(a.articles)} for a in ch["actors"]],
+               "points": [{"series": s.label, **{k: v for k, v in _jsonable(p).items()}} for s, p in ch["points"]],
+               "events": [{"date": e.date, "summary": e.summary, "article_id": e.article_id,
+                           "span": [e.span.start, e.span.end]} for e in ch["events"]],
+               "quotes": [{"speaker": q["speaker"], "text": q["text"], "article_id": q["article_id"],
+                           "span": [q["start"], q["end"]], "published": q["a_published"]} for q in ch["quotes"]]}
+        click.echo(json.dumps(out, ensure_ascii=False))
+        return
+    click.echo(f"New since {since}:")
+    click.echo(f"  actors ({len(ch['actors'])}): " + ", ".join(a.name for a in ch["actors"][:20]))
+    click.echo(f"  series points ({len(ch['points'])}):")
+    for s, p in ch["points"][:20]:
+        click.echo(f"    {p.as_of}  {s.label}: {(p.qualifier + ' ') if p.qualifier else ''}{p.value:,.0f}  {p.source or ''}")
+    click.echo(f"  events ({len(ch['events'])}):")
+    for e in ch["events"][:20]:
+        click.echo(f"    {e.date}  {_short(e.summary, 100)}")
+    click.echo(f"  quotes by main actors ({len(ch['quotes'])}):")
+    for q in ch["quotes"][:20]:
+        click.echo(f"    {q['a_published']}  {q['speaker']}: “{_short(q['text'], 90)}”")
 
 
 # -- evaluation and benchmarks ---------------------------------------------------------------

@@ -54,30 +54,38 @@ def problem(source: str, error: StorylineError) -> Problem:
     return Problem(source=source, stage=error.stage, kind=error.kind, message=str(error) or error.__doc__ or error.kind)
 
 
-def _process_safely(raw: RawDocument, strict: bool) -> Extraction | Problem:
+def _process_safely(raw: RawDocument, strict: bool, derive: bool = False):
     try:
-        return process(raw)
+        x = process(raw)
     except StorylineError as err:
         if strict:
             raise
         return problem(raw.source, err)
+    if derive:
+        from .resolve import derive as derive_fn
+
+        return x, derive_fn(x)
+    return x
 
 
-def _process_batch(batch: list[RawDocument]) -> list[Extraction | Problem]:
-    return [_process_safely(raw, False) for raw in batch]
+def _process_batch(batch: list[RawDocument], derive: bool = False) -> list:
+    return [_process_safely(raw, False, derive) for raw in batch]
 
 
 def run(paths: list[str], *, max_bytes: int = MAX_DOCUMENT_BYTES, strict: bool = False,
-        report: RunReport | None = None, workers: int = 1,
-        on_progress: Callable[[str], None] | None = None) -> Iterator[Extraction | Problem]:
+        report: RunReport | None = None, workers: int = 1, derive: bool = False,
+        on_progress: Callable[[str], None] | None = None) -> Iterator:
     """Streams every document under ``paths`` through the pipeline, in input order.
+
+    Yields an Extraction (or, with ``derive``, an ``(Extraction, Derived)`` pair: the article's inputs to
+    cross-article resolution, computed in the same worker) or a Problem per document.
 
     With ``workers > 1`` per-article work runs in that many processes; reading stays in this process
     and at most a few batches per worker are in flight, so memory does not grow with the input.
     """
     report = report if report is not None else RunReport()
     items: Iterable[RawDocument | tuple[str, StorylineError]] = read_paths(paths, max_bytes=max_bytes)
-    results = _map_parallel(items, workers) if workers > 1 and not strict else _map_serial(items, strict)
+    results = _map_parallel(items, workers, derive) if workers > 1 and not strict else _map_serial(items, strict, derive)
     for result in results:
         if isinstance(result, Problem):
             report.problems.append(result)
@@ -85,18 +93,19 @@ def run(paths: list[str], *, max_bytes: int = MAX_DOCUMENT_BYTES, strict: bool =
         else:
             report.processed += 1
         if on_progress:
-            on_progress(result.source if isinstance(result, Problem) else result.article.source)
+            x = result[0] if isinstance(result, tuple) else result
+            on_progress(x.source if isinstance(x, Problem) else x.article.source)
         yield result
 
 
-def _map_serial(items, strict: bool) -> Iterator[Extraction | Problem]:
+def _map_serial(items, strict: bool, derive: bool) -> Iterator:
     for item in items:
         if isinstance(item, tuple):
             if strict:
                 raise item[1]
             yield problem(*item)
         else:
-            yield _process_safely(item, strict)
+            yield _process_safely(item, strict, derive)
 
 
 # Documents per task sent to a worker process, and tasks in flight per worker: enough to keep the
@@ -105,7 +114,7 @@ BATCH_SIZE = 8
 IN_FLIGHT_PER_WORKER = 4
 
 
-def _map_parallel(items, workers: int) -> Iterator[Extraction | Problem]:
+def _map_parallel(items, workers: int, derive: bool) -> Iterator:
     import multiprocessing as mp
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
@@ -117,18 +126,18 @@ def _map_parallel(items, workers: int) -> Iterator[Extraction | Problem]:
         for item in items:
             if isinstance(item, tuple):
                 if batch:
-                    pending.append(pool.submit(_process_batch, batch))
+                    pending.append(pool.submit(_process_batch, batch, derive))
                     batch = []
                 pending.append([problem(*item)])
             else:
                 batch.append(item)
                 if len(batch) >= BATCH_SIZE:
-                    pending.append(pool.submit(_process_batch, batch))
+                    pending.append(pool.submit(_process_batch, batch, derive))
                     batch = []
             while len(pending) > workers * IN_FLIGHT_PER_WORKER:
                 yield from _result(pending.popleft())
         if batch:
-            pending.append(pool.submit(_process_batch, batch))
+            pending.append(pool.submit(_process_batch, batch, derive))
         while pending:
             yield from _result(pending.popleft())
 

@@ -35,7 +35,8 @@ def test_idempotent_and_updates():
     changed = extraction(text=TEXT.replace("12", "14"))
     changed = dataclasses.replace(changed, figures=())
     assert s.save(changed) == UPDATED
-    assert s.counts() == {"articles": 1, "sources": 1, "quotes": 1, "figures": 0, "dates": 1, "entities": 1}
+    assert s.counts() == {"articles": 1, "sources": 1, "quotes": 1, "figures": 0, "dates": 1, "entities": 1,
+                          "points": 0, "events": 0, "stories": 0}
     assert "14" in s.article("a1").text
 
 

@@ -23,6 +23,7 @@ from ..model import Article, DateMention, Entity, Extraction, Figure, Quote, Rem
 from .schema import SCHEMA, SCHEMA_VERSION
 
 ADDED, UPDATED, UNCHANGED = "added", "updated", "unchanged"
+COUNTED = ("articles", "sources", "quotes", "figures", "dates", "entities", "points", "events", "stories")
 
 
 def text_hash(text: str) -> str:
@@ -70,8 +71,12 @@ class Store:
                           self.extractor_version], ensure_ascii=False)
         return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
-    def save(self, x: Extraction) -> str:
-        """Stores one extraction; returns ``added``, ``updated`` or ``unchanged``."""
+    def save(self, x: Extraction, derived: Any = None) -> str:
+        """Stores one extraction; returns ``added``, ``updated`` or ``unchanged``.
+
+        ``derived`` (a :class:`storyline.resolve.Derived`, read by attribute) holds the article's
+        inputs to cross-article resolution; they are written in the same transaction.
+        """
         a = x.article
         fp = self.fingerprint(a)
         th = text_hash(a.text)
@@ -111,6 +116,8 @@ class Store:
             )
             c.execute("INSERT OR REPLACE INTO sources(source, article_id) VALUES (?, ?)", (a.source, a.id))
             self._insert_items(x)
+            if derived is not None:
+                self._insert_derived(a.id, derived)
             c.execute("COMMIT")
             return status
         except sqlite3.DatabaseError as e:
@@ -123,7 +130,7 @@ class Store:
             raise
 
     def _delete_items(self, article_id: str) -> None:
-        for table in ("quotes", "figures", "dates", "entities"):
+        for table in ("quotes", "figures", "dates", "entities", "points", "events", "signatures", "bands"):
             self.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))  # noqa: S608 (fixed names)
 
     def _insert_items(self, x: Extraction) -> None:
@@ -152,7 +159,74 @@ class Store:
               json.dumps(list(e.aliases), ensure_ascii=False), json.dumps(list(e.roles), ensure_ascii=False),
               e.extractor, e.confidence) for i, e in enumerate(x.entities)])
 
+    def _insert_derived(self, aid: str, d: Any) -> None:
+        c = self.conn
+        c.executemany(
+            "INSERT INTO points(article_id, idx, key, category, place, unit, scope, anchor, value, qualifier, as_of, "
+            "source, outlet, start, end, text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(aid, i, p.key, p.category, p.place, p.unit, p.scope, p.anchor, p.value, p.qualifier, p.as_of, p.source,
+              p.outlet, p.span.start, p.span.end, p.text) for i, p in enumerate(d.points)])
+        c.executemany(
+            "INSERT INTO events(article_id, idx, date, start, end, text, actors, basis, published, outlet) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [(aid, i, e.date, e.span.start, e.span.end, e.text, json.dumps(list(e.actors), ensure_ascii=False),
+              e.basis, e.published, e.outlet) for i, e in enumerate(d.events)])
+        c.execute("INSERT INTO signatures(article_id, signature, features) VALUES (?,?,?)",
+                  (aid, d.signature, json.dumps(dict(d.features), ensure_ascii=False, sort_keys=True)))
+        c.executemany("INSERT OR IGNORE INTO bands(band, article_id) VALUES (?,?)", [(b, aid) for b in d.bands])
+
+    def set_resolution(self, duplicate_of: dict[str, str], story_of: dict[str, str], labels: dict[str, str]) -> None:
+        """Replaces the stored results of cross-article resolution (one transaction)."""
+        c = self.conn
+        try:
+            c.execute("BEGIN IMMEDIATE")
+            c.execute("DELETE FROM duplicate_of")
+            c.execute("DELETE FROM story_of")
+            c.execute("DELETE FROM stories")
+            c.executemany("INSERT INTO duplicate_of(article_id, group_id) VALUES (?,?)", sorted(duplicate_of.items()))
+            c.executemany("INSERT INTO story_of(article_id, story_id) VALUES (?,?)", sorted(story_of.items()))
+            c.executemany("INSERT INTO stories(id, label) VALUES (?,?)", sorted(labels.items()))
+            c.execute("COMMIT")
+        except BaseException:
+            if c.in_transaction:
+                c.execute("ROLLBACK")
+            raise
+
     # -- reading ---------------------------------------------------------------------------
+
+    def _story_clause(self, story: str | None, alias: str = "t") -> tuple[str, list]:
+        if story is None:
+            return "", []
+        return f" AND {alias}.article_id IN (SELECT article_id FROM story_of WHERE story_id = ?)", [story]
+
+    def rows(self, table: str, story: str | None = None, since: str | None = None) -> list[sqlite3.Row]:
+        """Rows of a per-article table joined with their article's date and outlet."""
+        if table not in {"points", "events", "entities", "quotes", "figures", "dates"}:
+            raise ValueError(table)
+        where, args = self._story_clause(story)
+        if since:
+            where += " AND a.published >= ?"
+            args.append(since)
+        return self.conn.execute(
+            f"SELECT t.*, a.published AS a_published, a.outlet AS a_outlet, a.title AS a_title "  # noqa: S608
+            f"FROM {table} t JOIN articles a ON a.id = t.article_id WHERE 1=1{where} ORDER BY t.article_id, t.idx",
+            args).fetchall()
+
+    def signatures(self) -> list[tuple[str, str | None, bytes, dict]]:
+        """(article id, published, signature, story features) of every article with derived data."""
+        return [(r["article_id"], r["published"], r["signature"], json.loads(r["features"]))
+                for r in self.conn.execute(
+                    "SELECT s.article_id, a.published, s.signature, s.features FROM signatures s "
+                    "JOIN articles a ON a.id = s.article_id ORDER BY s.article_id")]
+
+    def duplicate_groups(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in self.conn.execute("SELECT article_id, group_id FROM duplicate_of")}
+
+    def story_assignments(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in self.conn.execute("SELECT article_id, story_id FROM story_of")}
+
+    def story_labels(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in self.conn.execute("SELECT id, label FROM stories")}
 
     def search(self, query: str, *, kind: str = "articles", filters=None, limit: int = 20, offset: int = 0):
         """Full-text search over ``articles`` or ``quotes``; see :mod:`storyline.store.search`."""
@@ -166,12 +240,12 @@ class Store:
         raise ValueError(f"unknown search kind {kind!r}")
 
     def count(self, table: str) -> int:
-        if table not in {"articles", "sources", "quotes", "figures", "dates", "entities"}:
+        if table not in COUNTED:
             raise ValueError(table)
         return self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: S608 (checked name)
 
     def counts(self) -> dict[str, int]:
-        return {t: self.count(t) for t in ("articles", "sources", "quotes", "figures", "dates", "entities")}
+        return {t: self.count(t) for t in COUNTED}
 
     def article_ids(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY published, id")]

@@ -122,3 +122,71 @@ CREATE TRIGGER IF NOT EXISTS quotes_ad AFTER DELETE ON quotes BEGIN
     INSERT INTO quotes_fts(quotes_fts, rowid, text, speaker) VALUES ('delete', old.qid, old.text, old.speaker);
 END;
 """
+
+# Cross-article resolution inputs, derived per article at ingest (pure functions of the article),
+# and the resolution results that are refreshed after each ingest run.
+SCHEMA += """
+CREATE TABLE IF NOT EXISTS points (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    category TEXT NOT NULL,
+    place TEXT,
+    unit TEXT,
+    scope TEXT NOT NULL,
+    anchor TEXT,
+    value REAL NOT NULL,
+    qualifier TEXT,
+    as_of TEXT,
+    source TEXT,
+    outlet TEXT,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (article_id, idx)
+);
+CREATE INDEX IF NOT EXISTS points_key ON points(key);
+
+CREATE TABLE IF NOT EXISTS events (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    date TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    actors TEXT NOT NULL DEFAULT '[]',
+    basis TEXT NOT NULL,
+    published TEXT,
+    outlet TEXT,
+    PRIMARY KEY (article_id, idx)
+);
+CREATE INDEX IF NOT EXISTS events_date ON events(date);
+
+-- MinHash signature and its LSH band keys: a new article finds its near-copies by lookup
+CREATE TABLE IF NOT EXISTS signatures (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    signature BLOB NOT NULL,
+    features TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS bands (
+    band TEXT NOT NULL,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY (band, article_id)
+);
+CREATE INDEX IF NOT EXISTS bands_article ON bands(article_id);
+
+-- results of resolution, rewritten by refresh()
+CREATE TABLE IF NOT EXISTS duplicate_of (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    group_id TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS story_of (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    story_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS story_of_story ON story_of(story_id);
+CREATE TABLE IF NOT EXISTS stories (
+    id TEXT PRIMARY KEY,
+    label TEXT NOT NULL
+);
+"""
