@@ -432,6 +432,31 @@ def changes(db_path, story, since, as_json) -> None:
         click.echo(f"    {q['a_published']}  {q['speaker']}: “{_short(q['text'], 90)}”")
 
 
+@main.command("export")
+@DB_OPTION
+@STORY_OPTION
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "parquet"]), default="json", show_default=True,
+              help="json: JSON Lines files; csv; parquet (needs pyarrow).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="export", show_default=True,
+              help="Folder to write one file per table into.")
+@click.option("--table", "tables", multiple=True, help="Only these tables (repeatable; default: all).")
+def export_cmd(db_path, story, fmt, out_dir, tables) -> None:
+    """Export articles, quotes, figures, series, events, timeline and entities with stable ids."""
+    from .errors import StorylineError
+    from .export import TABLES, export
+
+    bad = [t for t in tables if t not in TABLES]
+    if bad:
+        raise click.BadParameter(f"unknown table {bad[0]!r}; choose from {', '.join(TABLES)}", param_hint="--table")
+    with _open_store(db_path) as store:
+        try:
+            counts = export(store, Path(out_dir), fmt, tables or TABLES, _story(store, story))
+        except StorylineError as e:
+            raise click.ClickException(str(e)) from None
+    for t, n in counts.items():
+        click.echo(f"{n:8} {t}  → {Path(out_dir) / t}.{'jsonl' if fmt == 'json' else fmt}")
+
+
 # -- evaluation and benchmarks ---------------------------------------------------------------
 
 

@@ -74,8 +74,10 @@ MERGE = 0.25  # cosine at or above which two stories' centroids are merged
 LEAD_ACTORS = 5  # merging stories must share a leading actor: one of each one's top 5 ...
 LEAD_ACTORS_WIDE = 10  # ... among the other's top 10
 MIN_SHARED = 2  # an article must share this many distinctive terms with a story to join it
-DISTINCTIVE_SHARE = 0.34  # a term is distinctive when at most this share of articles hold it
-MAX_GAP_DAYS = 120  # a story with no article for this long takes no new ones
+DISTINCTIVE_SHARE = 0.34  # a term is distinctive when at most this share of articles hold it ...
+DISTINCTIVE_MIN_DF = 10  # ... or at most this many: in a small corpus one story's names fill most articles
+MAX_GAP_DAYS = 120  # a story with no article for this long takes no new ones ...
+REVIVE = 0.25  # ... unless the article matches it at least this well (long wars, sparse coverage)
 CENTROID_TERMS = 200  # terms kept in a story centroid (the strongest)
 PROBE_TERMS = 12  # an article looks up candidate stories by its strongest terms
 MAX_CANDIDATES = 30  # stories fully compared per article (those sharing most probe weight)
@@ -369,7 +371,7 @@ class StoryTracker:
         return math.log((1 + self._n_snap) / (1 + self._df_snap.get(term, 0))) + 1.0
 
     def _distinctive(self, term: str) -> bool:
-        return self._df_snap.get(term, 0) <= max(1.0, DISTINCTIVE_SHARE * self._n_snap)
+        return self._df_snap.get(term, 0) <= max(DISTINCTIVE_MIN_DF, DISTINCTIVE_SHARE * self._n_snap)
 
     def _refresh_idf(self) -> None:
         """Takes a new document-frequency snapshot once the corpus has grown by IDF_REFRESH.
@@ -390,9 +392,11 @@ class StoryTracker:
         vec = {t: w for t, w in item.features.items() if w > 0}
         wvec, norm = self._weighted(vec)
         best, best_sim = None, 0.0
-        for sid in self._candidates(wvec, day):
+        for sid in self._candidates(wvec, day, dormant=True):
             story = self._stories[sid]
             sim = self._cosine(wvec, norm, *self._weighted_centroid(story))
+            if not self._active(story, day) and sim < REVIVE:
+                continue  # a dormant story takes a new article only on a strong match
             if sim > best_sim:  # candidates come in id order, so ties keep the first
                 best, best_sim = story, sim
         if best is not None and best_sim >= ASSIGN and self._shared(vec, best.centroid) >= MIN_SHARED:
@@ -407,14 +411,15 @@ class StoryTracker:
         self._n += 1
         self._merge_similar(story, day)
 
-    def _candidates(self, wvec: Mapping[str, float], day: int | None, exclude: str | None = None) -> list[str]:
+    def _candidates(self, wvec: Mapping[str, float], day: int | None, exclude: str | None = None,
+                    dormant: bool = False) -> list[str]:
         """Active stories sharing one of the strongest terms, best :data:`MAX_CANDIDATES` by overlap."""
         probe = sorted(wvec, key=lambda t: (-wvec[t], t))[:PROBE_TERMS]
         score: dict[str, float] = {}
         for t in probe:
             for sid in self._index.get(t, ()):
                 score[sid] = score.get(sid, 0.0) + wvec[t]
-        ranked = sorted((sid for sid in score if sid != exclude and self._active(self._stories[sid], day)),
+        ranked = sorted((sid for sid in score if sid != exclude and (dormant or self._active(self._stories[sid], day))),
                         key=lambda sid: (-score[sid], sid))
         return sorted(ranked[:MAX_CANDIDATES])
 
