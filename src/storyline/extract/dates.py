@@ -139,6 +139,84 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("year", _P(rf"(?<![\d$£€#.,/])(?<![\d]-)(?P<year>{_YEAR})(?![\d%]|[.,]\d|\s*(?:%|percent|per\s+cent)|s\b|-\d)")),
 )
 
+# Where a match of each rule can begin. Scanning the text with a rule tries it at every character,
+# and none of the rules starts with a literal the regex engine can skip to, so every rule costs a
+# full pass (13 passes were 6 ms for an 11K-character article). These patterns start with a literal
+# or a character class, which the engine finds fast, and say what a match of the rule must start
+# with; the rule is then tried only there (``_finditer``), with the same results as ``finditer``.
+_ABBR3 = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"  # every month name starts so
+_WEEKDAY_NAMES = _WEEKDAY[3:-1].split("|")
+_EDGES = ("early", "mid", "late", "Early", "Mid", "Late")
+_WEEKDAY_MODS = "Last last Next next This this Coming coming Past past".split()
+_DAY_START = "|".join(rf"{d}\d?(?:st|nd|rd|th)?\s" for d in range(10))
+_STARTS: dict[int, re.Pattern[str]] = {
+    0: _P("|".join([*_WEEKDAY_NAMES, r"the\s", _ABBR3])),  # mdy
+    1: _P("|".join([_DAY_START, *_WEEKDAY_NAMES, r"the\s"])),  # dmy
+    3: _P(r"1[89]\d\d-|20\d\d-"),  # iso
+    4: _P("|".join([*(rf"{e}[- ]" for e in _EDGES), _ABBR3])),  # my
+    5: _P("|".join([*(rf"{e}[- ]" for e in _EDGES), _ABBR3])),  # mrel
+    7: _P("|".join([*_WEEKDAY_NAMES, *(rf"{w}\s+(?:{_WEEKDAY[3:-1]})" for w in _WEEKDAY_MODS)])),  # weekday
+    # the case-insensitive rules: a first letter in either case, then the rest of the word
+    8: _P(r"[TtEeLlYy](?i:he\s+day|arlier\s|ater\s|oday|onight|esterday|omorrow|ast\s+night|his\s)"),
+    9: _P(r"[EeLlTtNn](?i:arlier\s|ater\s|his\s|ast\s|ext\s|he\s+previous\s|he\s+following\s)"),
+    11: _P(r"New Year's |Christmas|Boxing Day|Valentine's Day|Halloween|Independence Day"),  # holiday
+    12: _P(r"1[89]\d\d|20\d\d"),  # year
+}
+# Rules 2 ("the first of June"), 6 ("in March") and 10 ("two years ago") start with a word of many
+# kinds: they are tried in the words just before what they must contain, with how many words.
+_ANCHORS: dict[int, tuple[re.Pattern[str], int]] = {
+    2: (_P(rf"of\s+(?:{_ABBR3})"), 3),  # [the] twenty-first of June
+    6: (_P(_ABBR3), 1),  # in March, mid-March
+    10: (_P(r"(?:years?|months?|days?)\s+ago"), 1),  # 21 years ago
+}
+
+
+def _finditer(index: int, pattern: re.Pattern[str], text: str):
+    """``pattern.finditer(text)`` for rule ``index``, trying the rule only where a match may start.
+
+    Exact because every match of a rule starts where its ``_STARTS`` pattern matches (or within the
+    words before its anchor) and no rule matches the empty string."""
+    starts = _STARTS.get(index)
+    if starts is None:
+        yield from _finditer_at(pattern, text, _anchored_starts(index, text))
+        return
+    search, match = starts.search, pattern.match
+    s = search(text)
+    while s is not None:
+        p = s.start()
+        m = match(text, p)
+        if m is not None:
+            yield m
+            s = search(text, m.end())
+        else:
+            s = search(text, p + 1)
+
+
+def _finditer_at(pattern: re.Pattern[str], text: str, candidates: list[int]):
+    pos = 0
+    for p in candidates:
+        if p >= pos:
+            m = pattern.match(text, p)
+            if m is not None:
+                yield m
+                pos = m.end()
+
+
+def _anchored_starts(index: int, text: str) -> list[int]:
+    """Every position where rule 2, 6 or 10 may start: within the words before each anchor."""
+    anchor, runs = _ANCHORS[index]
+    out: set[int] = set()
+    for a in anchor.finditer(text):
+        j = a.start()
+        for _ in range(runs):
+            while j > 0 and (text[j - 1].isspace() or text[j - 1] == "-"):
+                j -= 1
+            while j > 0 and (text[j - 1].isalnum() or text[j - 1] == "_"):
+                j -= 1
+        out.update(range(j, a.start()))
+    return sorted(out)
+
+
 # A bare four-digit number is a year after these words ("in 2008", "since 1988", "the 2010 budget") ...
 _YEAR_BEFORE = re.compile(
     r"(?:\b(?:in|since|of|by|until|till|through|throughout|during|before|after|early|late|mid|around|"
@@ -238,8 +316,8 @@ class Expression:
 def find_expressions(text: str) -> list[Expression]:
     """All date expressions of ``text``, in text order, the longest where several overlap."""
     found: list[Expression] = []
-    for kind, pattern in _RULES:
-        for m in pattern.finditer(text):
+    for index, (kind, pattern) in enumerate(_RULES):
+        for m in _finditer(index, pattern, text):
             expr = _parse(kind, m, text)
             if expr is not None:
                 found.append(expr)

@@ -227,19 +227,32 @@ class _Tok:
 
 def _tokenize(text: str, lex: _Lexicon) -> list[_Tok]:
     out: list[_Tok] = []
+    append = out.append
+    new = object.__new__
     for m in _TOKEN.finditer(text):
-        if m.group().isalpha() and m.group().islower():
-            out.append(_Tok(m.group(), m.start(), m.end()))  # the common case, fast
+        t = m.group()
+        if t.isalpha() and t.islower():
+            # the common case, fast: a lower-case word is never capitalised, an acronym or
+            # name-like (see _nameish), so its token is filled in directly
+            tok = new(_Tok)
+            tok.text, tok.low = t, t.lower()
+            tok.start, tok.end = m.span()
+            tok.initial = tok.cap = tok.acronym = tok.nameish = False
+            append(tok)
             continue
-        s, e, t = m.start(), m.end(), m.group()
+        s, e = m.span()
         pm = _POSSESSIVE.search(t)
         if pm and len(t) > 2:
-            out.extend(_split_hyphen(t[:pm.start()], s, lex))
-            out.append(_Tok(t[pm.start():], s + pm.start(), e))
+            for tok in _split_hyphen(t[:pm.start()], s, lex):
+                tok.nameish = _nameish(tok)
+                append(tok)
+            tok = _Tok(t[pm.start():], s + pm.start(), e)
+            tok.nameish = _nameish(tok)
+            append(tok)
             continue
-        out.extend(_split_hyphen(t, s, lex))
-    for t in out:
-        t.nameish = _nameish(t)
+        for tok in _split_hyphen(t, s, lex):
+            tok.nameish = _nameish(tok)
+            append(tok)
     return out
 
 
@@ -909,27 +922,80 @@ class _Actor:
     votes: dict[str, int] = field(default_factory=dict)  # guessed types of unexplained one-word names
 
     @property
-    def words(self) -> list[str]:
+    def words(self) -> tuple[str, ...]:
         return _name_words(self.name)
 
 
-def _name_words(name: str) -> list[str]:
-    return [w for w in re.findall(r"[\w.'\u2019-]+", name) if w.lower() not in NAME_PARTICLES or "-" in w]
+_NAME_WORD = re.compile(r"[\w.'\u2019-]+")
+
+
+@lru_cache(maxsize=4096)
+def _name_words(name: str) -> tuple[str, ...]:
+    """The words of a name without its particles (cached: clustering asks for the same names often)."""
+    return tuple(w for w in _NAME_WORD.findall(name) if w.lower() not in NAME_PARTICLES or "-" in w)
+
+
+class _Actors:
+    """The actors of one article with lookups by name, alias and name word, so that attaching a
+    mention does not scan every actor (long pages carry thousands of mentions and actors). Every
+    lookup returns what a scan of the actors in creation order would find first."""
+
+    def __init__(self) -> None:
+        self.list: list[_Actor] = []
+        self.by_key: dict[tuple[str, str], _Actor] = {}
+        self.position: dict[int, int] = {}  # id(actor) -> index in list
+        self.by_lower_name: dict[str, list[_Actor]] = {}
+        self.by_name: dict[str, list[_Actor]] = {}
+        self.by_initials: dict[str, list[_Actor]] = {}
+        self.by_alias: dict[str, list[_Actor]] = {}
+        self.persons: list[_Actor] = []
+        self.person_words: dict[str, list[int]] = {}  # stripped name word -> indices in persons
+        self.org_by_first: dict[str, _Actor] = {}  # first word -> first multi-word org named so
+
+    def actor_for(self, typ: str, name: str, canonical: str | None) -> _Actor:
+        key = (typ, (canonical or name).lower())
+        a = self.by_key.get(key)
+        if a is None:
+            a = _Actor(typ, canonical or name, canonical=canonical)
+            self.by_key[key] = a
+            self.position[id(a)] = len(self.list)
+            self.list.append(a)
+            self.by_lower_name.setdefault(a.name.lower(), []).append(a)
+            self.by_name.setdefault(a.name, []).append(a)
+            self.by_initials.setdefault(_initials(a.name), []).append(a)
+        return a
+
+    def add_alias(self, a: _Actor, surface: str) -> None:
+        if surface not in a.aliases:
+            a.aliases.add(surface)
+            self.by_alias.setdefault(surface, []).append(a)
+
+    def freeze_known(self, lex: _Lexicon) -> None:
+        """Fixes the persons and organisations that short forms may join (those of step 1)."""
+        self.persons = [a for a in self.list if a.type == "PERSON"]
+        for k, a in enumerate(self.persons):
+            for w in dict.fromkeys(_strip_particle(w) for w in a.words):
+                self.person_words.setdefault(w, []).append(k)
+        for a in self.list:
+            if a.type == "ORG" and len(a.words) > 1 and a.words[0].lower() not in lex.common:
+                self.org_by_first.setdefault(a.words[0], a)
+
+    def in_order(self, *groups: list[_Actor]) -> list[_Actor]:
+        found = {id(a): a for g in groups for a in g}
+        return sorted(found.values(), key=lambda a: self.position[id(a)])
+
+    def person_matching(self, words: tuple[str, ...]) -> _Actor | None:
+        """The first person that ``words`` names (see _person_match): a match always shares a word."""
+        stripped = {_strip_particle(w) for w in words if w.lower().rstrip(".") not in HONORIFICS}
+        ks = sorted({k for w in stripped for k in self.person_words.get(w, ())})
+        for k in ks:
+            if _person_match(words, self.persons[k].words):
+                return self.persons[k]
+        return None
 
 
 def _cluster(ctx: _Ctx, definitions: dict[str, str]) -> list[_Actor]:
-    actors: list[_Actor] = []
-    by_key: dict[tuple[str, str], _Actor] = {}
-
-    def actor_for(typ: str, name: str, canonical: str | None) -> _Actor:
-        key = (typ, (canonical or name).lower())
-        a = by_key.get(key)
-        if a is None:
-            a = _Actor(typ, canonical or name, canonical=canonical)
-            by_key[key] = a
-            actors.append(a)
-        return a
-
+    actors = _Actors()
     ms = sorted(ctx.mentions, key=lambda m: m.span)
     # 1. definite multi-word and lexicon mentions make actors (acronyms wait for their long form)
     for m in ms:
@@ -939,24 +1005,23 @@ def _cluster(ctx: _Ctx, definitions: dict[str, str]) -> list[_Actor]:
             name = m.canonical or _clean_person(m.name) if m.type == "PERSON" else (m.canonical or m.name)
             if m.type == "PERSON" and len(_name_words(name)) == 1:
                 continue  # a lone surname waits for a full name
-            a = actor_for(m.type, name, m.canonical)
+            a = actors.actor_for(m.type, name, m.canonical)
             a.definite = True
-    persons = [a for a in actors if a.type == "PERSON"]
-    orgs = [a for a in actors if a.type == "ORG"]
+    actors.freeze_known(ctx.lex)
     # 2. attach every mention
     for m in ms:
-        a = _attach(m, actors, persons, orgs, definitions, ctx)
+        a = _attach(m, actors, definitions, ctx)
         if a is None:
-            a = _fallback_actor(m, actor_for)
+            a = _fallback_actor(m, actors.actor_for)
             if a is None:
                 continue
         a.spans.append(m.span)
         surface = m.name
         if surface != a.name:
-            a.aliases.add(surface)
+            actors.add_alias(a, surface)
         if m.role and m.role not in a.roles and m.role.lower().rstrip(".") not in HONORIFICS:
             a.roles.append(m.role)
-    return [a for a in actors if a.spans]
+    return [a for a in actors.list if a.spans]
 
 
 _NICKNAME = re.compile(r"\s*[\"\u201c][^\"\u201d]{1,20}[\"\u201d]")
@@ -970,7 +1035,7 @@ def _clean_person(name: str) -> str:
     return " ".join(words) or name
 
 
-def _attach(m: _Mention, actors, persons, orgs, definitions, ctx) -> _Actor | None:
+def _attach(m: _Mention, actors: _Actors, definitions, ctx) -> _Actor | None:
     """The actor a mention names, if one exists already."""
     surface = m.name
     words = _name_words(surface)
@@ -978,12 +1043,12 @@ def _attach(m: _Mention, actors, persons, orgs, definitions, ctx) -> _Actor | No
     key = (m.canonical or surface).lower()
     if len(words) == 1 and m.type in ("LOC", "ORG") and _city_only(surface, ctx.lex):
         # "Obama", "Crowley", "Blair" are also towns: a person of the article named so wins
-        cands = [a for a in persons if _person_match(words, a.words)]
-        if cands:
-            return cands[0]
+        a = actors.person_matching(words)
+        if a is not None:
+            return a
     # exact (a guessed one-word mention takes the type of a named actor: "in Dafniya")
-    for a in actors:
-        if (a.type == m.type or guessed) and (a.name.lower() == key or surface in a.aliases):
+    for a in actors.in_order(actors.by_lower_name.get(key, []), actors.by_alias.get(surface, [])):
+        if a.type == m.type or guessed:
             if m.type != "PERSON" or len(words) > 1 or len(a.words) == 1:
                 return a
     if not words:
@@ -991,13 +1056,16 @@ def _attach(m: _Mention, actors, persons, orgs, definitions, ctx) -> _Actor | No
     last = words[-1]
     # a person's short form: surname, given name, or full name with a title
     if m.type in ("PERSON", "?", "PERSON?", "LOC?") or (m.type in ("LOC", "ORG") and not m.canonical and len(words) == 1):
-        cands = [a for a in persons if words and _person_match(words, a.words)]
-        if cands:
-            return cands[0]
+        a = actors.person_matching(words)
+        if a is not None:
+            return a
     # an acronym defined in the text or matching an organisation's initials
     if m.type in ("ORG", "?") and len(words) == 1 and surface.isupper():
         long = definitions.get(surface, ("",))[0]
-        for a in actors:
+        groups = [actors.by_initials.get(surface, [])]
+        if long:  # names that ``long`` ends with
+            groups += [actors.by_name[long[i:]] for i in range(len(long)) if long[i:] in actors.by_name]
+        for a in actors.in_order(*groups):
             if a.type not in ("ORG", "?") or len(a.words) < 2:
                 continue
             if (long and (a.name == long or long.endswith(a.name))) or _initials(a.name) == surface:
@@ -1005,13 +1073,11 @@ def _attach(m: _Mention, actors, persons, orgs, definitions, ctx) -> _Actor | No
                 return a
     # a one-word short form of a longer organisation name ("Lehman" -> "Lehman Brothers")
     if m.type in ("?", "ORG", "PERSON?", "LOC?", "PERSON") and len(words) == 1:
-        for a in orgs:
-            if len(a.words) > 1 and a.words[0] == last and a.words[0].lower() not in ctx.lex.common:
-                return a
+        return actors.org_by_first.get(last)
     return None
 
 
-def _person_match(words: list[str], person_words: list[str]) -> bool:
+def _person_match(words: tuple[str, ...], person_words: tuple[str, ...]) -> bool:
     """"Netanyahu", "Benjamin Netanyahu", "Mr Netanyahu" belong to Benjamin Netanyahu."""
     if not person_words:
         return False
@@ -1040,6 +1106,7 @@ def _strip_particle(word: str) -> str:
     return rest if sep and head.lower() in NAME_PARTICLES and rest else word
 
 
+@lru_cache(maxsize=4096)
 def _initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w[:1].isupper())
 

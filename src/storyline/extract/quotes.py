@@ -266,17 +266,19 @@ class _Attributor:
         self.marks = find_quotations(self.text, self.paras)
         self.resolver = Resolver(self.text, entities)
         self.para_toks: list[list[Token]] = []
+        marks_by_para: dict[int, list[tuple[int, _Mark]]] = {}
+        for idx, m in enumerate(self.marks):
+            marks_by_para.setdefault(m.para, []).append((idx, m))
         for pi, para in enumerate(self.paras):
-            qs = [(m.open, m.outer_end, idx) for idx, m in enumerate(self.marks)
-                  if m.para == pi and m.kind == "quote"]
-            ignore = [(m.open, m.outer_end) for m in self.marks if m.para == pi
-                      and m.kind == "nickname"]
-            ignore += [(m.open, m.open + 1) for m in self.marks
-                       if m.para == pi and m.kind == "name"]
-            ignore += [(m.close, m.close + m.close_len) for m in self.marks
-                       if m.para == pi and m.kind == "name" and m.close is not None]
-            toks = [t for t in tokenize(self.text, para.start, para.end, qs)
-                    if not any(a <= t.start < b for a, b in ignore)]
+            marks = marks_by_para.get(pi, [])
+            qs = [(m.open, m.outer_end, idx) for idx, m in marks if m.kind == "quote"]
+            ignore = [(m.open, m.outer_end) for _, m in marks if m.kind == "nickname"]
+            ignore += [(m.open, m.open + 1) for _, m in marks if m.kind == "name"]
+            ignore += [(m.close, m.close + m.close_len) for _, m in marks
+                       if m.kind == "name" and m.close is not None]
+            toks = tokenize(self.text, para.start, para.end, qs)
+            if ignore:
+                toks = [t for t in toks if not any(a <= t.start < b for a, b in ignore)]
             self.para_toks.append(toks)
             self.resolver.index_paragraph(toks)
         self.resolver.note_gender_evidence(self.text)

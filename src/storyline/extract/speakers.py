@@ -19,6 +19,7 @@ canonical names and types win); without them the article's own capitalised runs 
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -678,6 +679,52 @@ class Speaker:
     referent: Referent | None = None
 
 
+class _EntityIndex:
+    """The article's entity mentions sorted by offset, and its names, aliases and surnames, so that
+    finding the entity at a span does not scan every mention (long pages hold thousands).
+    ``entity_for`` answers what a scan of the entities in order would: the largest overlap, people
+    and organisations first, the earliest entity and mention on ties."""
+
+    def __init__(self, entities: tuple[Entity, ...]) -> None:
+        rows = []
+        for ei, e in enumerate(entities):
+            if e.type not in ("PERSON", "ORG", "GPE", "LOC"):
+                continue
+            people = e.type in ("PERSON", "ORG")
+            for mi, m in enumerate(e.mentions):
+                rows.append((m.start, m.end, people, ei, mi, e))
+        rows.sort(key=lambda r: r[0])
+        self.rows = rows
+        self.starts = [r[0] for r in rows]
+        self.longest = max((r[1] - r[0] for r in rows), default=0)
+        self.by_name: dict[str, Entity] = {}
+        self.by_surname: dict[str, Entity] = {}
+        for e in entities:
+            if e.type in ("PERSON", "ORG"):
+                for n in (e.name, *e.aliases):
+                    self.by_name.setdefault(n, e)
+            if e.type == "PERSON" and e.name.split():
+                self.by_surname.setdefault(e.name.split()[-1], e)
+
+    def entity_for(self, span: Span, name: str) -> Entity | None:
+        lo = bisect.bisect_right(self.starts, span.start - self.longest)
+        hi = bisect.bisect_left(self.starts, span.end)
+        best, best_key = None, None
+        for start, end, people, ei, mi, e in self.rows[lo:hi]:
+            if start < span.end and span.start < end:
+                key = (people, min(end, span.end) - max(start, span.start), -ei, -mi)
+                if best_key is None or key > best_key:
+                    best, best_key = e, key
+        if best is not None:
+            return best
+        hit = self.by_name.get(name)
+        if hit is not None:
+            return hit
+        if " " not in name:
+            return self.by_surname.get(name)
+        return None
+
+
 @dataclass
 class Resolver:
     """Per-article index of names, genders and roles, and the running list of referents."""
@@ -691,6 +738,7 @@ class Resolver:
     prev_toks: list[Token] = field(default_factory=list)  # the previous paragraph's tokens
     mentions: list[tuple[int, str, bool, Span]] = field(default_factory=list)  # person names
     window_start: int = 0  # referents from here on are "recent" (set per paragraph)
+    _entity_index: _EntityIndex | None = field(default=None, init=False, repr=False)
 
     # -- building ------------------------------------------------------------------------------
 
@@ -786,26 +834,9 @@ class Resolver:
     def entity_for(self, span: Span, name: str) -> Entity | None:
         """The entity mentioned at ``span`` (largest overlap, people and organisations first),
         else one named ``name`` or having it as alias or surname."""
-        best, best_key = None, None
-        for e in self.entities:
-            if e.type not in ("PERSON", "ORG", "GPE", "LOC"):
-                continue
-            for m in e.mentions:
-                if m.overlaps(span):
-                    ov = min(m.end, span.end) - max(m.start, span.start)
-                    key = (e.type in ("PERSON", "ORG"), ov)
-                    if best_key is None or key > best_key:
-                        best, best_key = e, key
-        if best is not None:
-            return best
-        for e in self.entities:
-            if e.type in ("PERSON", "ORG") and (name == e.name or name in e.aliases):
-                return e
-        if " " not in name:
-            for e in self.entities:
-                if e.type == "PERSON" and e.name.split()[-1] == name:
-                    return e
-        return None
+        if self._entity_index is None:
+            self._entity_index = _EntityIndex(self.entities)
+        return self._entity_index.entity_for(span, name)
 
     def named(self, toks: list[Token], k: int, e: int, pos: int) -> Speaker:
         if e - k > 1 and toks[k].low.endswith(("'s", "s'")) and is_org_name(
