@@ -266,23 +266,3 @@ def _anchor_durations(text: str, exprs: list[Expression], weekdays: list[Express
                     if event <= today and not _anchor_between(anchors, d, event):
                         pins.append(_week_of(event, w.future, "anchor+duration"))
     return pins
-
-
-def _anchor_between(anchors: list[Expression], start: date, end: date) -> bool:
-    """Whether another cited day falls strictly between an anchor and the end of its duration (then
-    the duration is not counted from this anchor)."""
-    for a in anchors:
-        if a.year is not None:
-            days = [date(a.year, a.month, a.day)]
-        else:
-            days = [d for d in (_safe_date(start.year, a.month, a.day), _safe_date(end.year, a.month, a.day)) if d]
-        if any(start < d < end for d in days):
-            return True
-    return False
-
-
-def _safe_date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
