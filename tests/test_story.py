@@ -142,3 +142,12 @@ def test_story_filter_and_bad_story(db):
     assert any(e["date"] == "2025-03-09" for e in out)
     r = CliRunner().invoke(main, ["timeline", "--db", db, "--story", "no-such-story"])
     assert r.exit_code == 2
+
+
+def test_search_by_story(db):
+    with Store(db) as s:
+        vote = next(f.id for f in api.stories(s) if "Lena Okafor" in f.top_actors)
+    hits = [json.loads(x) for x in cli("search", "capital", "--db", db, "--json").splitlines()]
+    assert len(hits) >= 2  # "the capital Ardenport" and "the capital, Port Sel"
+    only = [json.loads(x) for x in cli("search", "capital", "--db", db, "--json", "--story", vote).splitlines()]
+    assert only and all("Marovia" in h["title"] for h in only)

@@ -207,10 +207,12 @@ def stats(db_path: str, as_json: bool) -> None:
 @click.option("--speaker", help="Only quotes whose speaker contains this.")
 @click.option("--entity", help="Only articles naming this entity (canonical name).")
 @click.option("--category", help="Only articles with a figure of this category (killed, money ...).")
+@click.option("--story", help="Only this story (its id, or a word of its label).")
 @click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True)
 @click.option("--offset", type=click.IntRange(0), default=0)
 @click.option("--json", "as_json", is_flag=True)
-def search(query, db_path, in_quotes, since, until, outlet, speaker, entity, category, limit, offset, as_json) -> None:
+def search(query, db_path, in_quotes, since, until, outlet, speaker, entity, category, story, limit, offset,
+           as_json) -> None:
     """Full-text search over stored articles (or quotes with --quotes), with filters."""
     import dataclasses as dc
 
@@ -225,8 +227,9 @@ def search(query, db_path, in_quotes, since, until, outlet, speaker, entity, cat
         raise click.ClickException(f"no database at {db_path}")
     try:
         with Store(db_path) as store:
+            story_id = _story(store, story)
             hits = store.search(query, kind="quotes" if in_quotes else "articles", limit=limit, offset=offset,
-                                filters=Filters(since, until, outlet, speaker, entity, category))
+                                filters=Filters(since, until, outlet, speaker, entity, category, story_id))
     except StorylineError as e:
         raise click.ClickException(str(e)) from None
     if as_json:

@@ -39,6 +39,7 @@ class Filters:
     speaker: str | None = None  # quotes whose speaker contains this (case-insensitive)
     entity: str | None = None  # articles naming this entity
     category: str | None = None  # articles with a figure of this category
+    story: str | None = None  # articles of this story (an id from story_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,9 @@ def _article_filters(f: Filters, alias: str = "a") -> tuple[str, list]:
     if f.category:
         where.append(f"EXISTS (SELECT 1 FROM figures g WHERE g.article_id = {alias}.id AND g.category = ?)")
         args.append(f.category)
+    if f.story:
+        where.append(f"EXISTS (SELECT 1 FROM story_of so WHERE so.article_id = {alias}.id AND so.story_id = ?)")
+        args.append(f.story)
     return (" AND " + " AND ".join(where)) if where else "", args
 
 
