@@ -837,7 +837,7 @@ def _classify_single(ctx: _Ctx, i: int, role: str | None = None, titled: bool = 
 # Datelines and acronym definitions
 
 _DATELINE = re.compile(
-    r"^\s*(?P<place>[A-Z][\w.'\u2019-]*(?:[ -][A-Z][\w.'\u2019-]*)*)"
+    r"^\s*(?P<place>[A-Z][\w.'\u2019-]*(?:[ ][A-Z][\w.'\u2019-]*)*)"
     r"(?:,\s*(?P<region>[A-Z][\w.'\u2019-]*(?:\s[A-Z][\w.'\u2019-]*)*))?"
     r"\s*\((?P<agency>[A-Z][\w .&'-]{1,30})\)\s*(?:--|-|\u2014|\u2013)"
 )

@@ -21,6 +21,7 @@ millisecond per article.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -155,6 +156,10 @@ def find_numbers(text: str) -> list[NumberMatch]:
     return out
 
 
+# Larger than any count or sum news reports (world GDP is ~1e14 dollars): a longer number is noise.
+MAX_VALUE = 1e16
+
+
 def parse_amount(s: str) -> tuple[float | None, bool]:
     """The value of a digit or word amount ("2.3 million", "$400m" without the sign, "thirty-one")
     and whether a scale was applied; ``(None, False)`` if it is not a number."""
@@ -165,11 +170,14 @@ def parse_amount(s: str) -> tuple[float | None, bool]:
         rest = s[m.end():].strip().lower()
         scaled = False
         if rest in _ABBREV_SCALES:
-            return value * _ABBREV_SCALES[rest], True
-        for word in rest.split():
-            if word in _SCALES:
-                value *= _SCALES[word]
-                scaled = True
+            value, scaled = value * _ABBREV_SCALES[rest], True
+        else:
+            for word in rest.split():
+                if word in _SCALES:
+                    value *= _SCALES[word]
+                    scaled = True
+        if not math.isfinite(value) or value > MAX_VALUE:
+            return None, False  # a runaway digit string is no figure
         return value, scaled
     return parse_number_words(s)
 
