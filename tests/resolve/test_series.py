@@ -7,6 +7,7 @@ import re
 import pytest
 
 from storyline.model import Article, DateMention, Entity, Figure, Span
+from storyline.extract.dates import extract_dates
 from storyline.resolve.series import build_series, interval, read_figure, series_key
 
 
@@ -31,6 +32,8 @@ def places(a: Article, *names: str) -> tuple[Entity, ...]:
 
 
 def points_of(a: Article, figures, entities=(), dates=None):
+    """Points of hand-made figures, with the article's dates as the dates extractor resolves them."""
+    dates = extract_dates(a) if dates is None else dates
     return [p for f in figures if (p := read_figure(f, a, entities, dates)) is not None]
 
 
@@ -94,11 +97,11 @@ def test_one_day_attack_count_is_its_own_series():
 
 
 def test_scope_from_the_sentence():
-    p = read_figure(fig(W1, "about 300 people", 300, "killed", "approx"), W1, places(W1, "Mariupol", "Ukraine"))
+    p = read_figure(fig(W1, "about 300 people", 300, "killed", "approx"), W1, places(W1, "Mariupol", "Ukraine"), extract_dates(W1))
     assert (p.scope, p.anchor, p.place) == ("event", "2022-03-16", "Mariupol")
-    p = read_figure(fig(W2, "at least 1,900 civilians", 1900, "killed", "at least"), W2, places(W2, "Ukraine"))
+    p = read_figure(fig(W2, "at least 1,900 civilians", 1900, "killed", "at least"), W2, places(W2, "Ukraine"), extract_dates(W2))
     assert (p.scope, p.anchor, p.place) == ("cumulative", "2022-02-24", "Ukraine")
-    p = read_figure(fig(W3, "over 3,200 civilians", 3200, "killed", "more than"), W3, places(W3, "Ukraine"))
+    p = read_figure(fig(W3, "over 3,200 civilians", 3200, "killed", "more than"), W3, places(W3, "Ukraine"), extract_dates(W3))
     assert (p.scope, p.anchor) == ("cumulative", None)
 
 
@@ -193,7 +196,7 @@ def test_place_after_the_number_stops_at_a_relative_clause():
         "Gunmen crossed into Nigeria's Zamfara State on Tuesday, abducting some 80 villagers, around half "
         "of whom are still held in Niger, officials said."))
     f = fig(a, "some 80 villagers", 80, "taken hostage", "approx")
-    p = read_figure(f, a, places(a, "Zamfara State", "Niger"))
+    p = read_figure(f, a, places(a, "Zamfara State", "Niger"), extract_dates(a))
     assert p.place == "Zamfara State"
     assert p.key == "taken hostage:villager|zamfara|"
 

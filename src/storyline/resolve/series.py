@@ -66,7 +66,6 @@ when given ("Thursday" resolved); otherwise a small pattern reads "October 7", "
 """
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -156,15 +155,6 @@ class Series:
 # ---------------------------------------------------------------------------------------------
 # Patterns
 
-_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
-_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
-_MONTHS["sept"] = 9
-_MON = r"(?P<mon%s>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_DAY_DATE = re.compile(
-    r"\b(?:" + _MON % "1" + r"\s+(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s+(?P<y1>(?:19|20)\d\d))?"
-    r"|(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON % "2" + r"(?:,?\s+(?P<y2>(?:19|20)\d\d))?)\b",
-    re.I,
-)
 _SINCE_THEN = re.compile(r"\bsince\s+(?:then|that\s+(?:day|date|attack|assault|raid))\b", re.I)
 _SINCE_START = re.compile(
     r"\bsince\s+(?:the\s+)?(?:start|beginning|outbreak|onset)\b"
@@ -366,35 +356,9 @@ def _dominant_place(entities: Sequence[Entity]) -> str | None:
     return None
 
 
-def _resolve_day(m: re.Match, published: str | None) -> str | None:
-    mon = _MONTHS[(m.group("mon1") or m.group("mon2")).lower().rstrip(".")]
-    day = int(m.group("d1") or m.group("d2"))
-    year = m.group("y1") or m.group("y2")
-    try:
-        if year:
-            return date(int(year), mon, day).isoformat()
-        if not published:
-            return None
-        pub = date.fromisoformat(published[:10])
-        for y in (pub.year, pub.year - 1):
-            d = date(y, mon, day)
-            if d <= pub:
-                return d.isoformat()
-    except ValueError:
-        return None
-    return None
-
-
-def _day_dates(article: Article, dates: Sequence[DateMention] | None) -> list[tuple[Span, str]]:
-    """Day-level dates of the article: from the dates extractor if given, else the pattern."""
-    if dates is not None:
-        return sorted((d.span, d.value) for d in dates if len(d.value) == 10)
-    out = []
-    for m in _DAY_DATE.finditer(article.text):
-        value = _resolve_day(m, article.published)
-        if value:
-            out.append((Span(m.start(), m.end()), value))
-    return out
+def _day_dates(dates: Sequence[DateMention]) -> list[tuple[Span, str]]:
+    """Day-level dates of the article, as the dates extractor resolved them."""
+    return sorted((d.span, d.value) for d in dates if len(d.value) == 10)
 
 
 def _attributive(text: str, span: Span) -> bool:
@@ -444,13 +408,12 @@ def read_figure(
     figure: Figure,
     article: Article,
     entities: Sequence[Entity] = (),
-    dates: Sequence[DateMention] | None = None,
+    dates: Sequence[DateMention] = (),
 ) -> Point | None:
     """The :class:`Point` a figure makes, or None when it is not a tracked quantity.
 
     ``entities`` (the article's) let the place be found in the sentence; ``dates`` (the
-    article's, from the dates extractor) resolve weekdays; without them a pattern reads
-    explicit day-and-month dates.
+    article's, from the dates extractor) give the days that anchor an event or a running total.
     """
     cat = _category_key(figure)
     if cat is None:
@@ -462,7 +425,7 @@ def read_figure(
         idx, sent = found
     clause = _clause(article.text, sent, figure.span)
     place = _place(figure, article, sent, clause, entities)
-    scope, anchor = _scope(figure, article, idx, clause, _day_dates(article, dates))
+    scope, anchor = _scope(figure, article, idx, clause, _day_dates(dates))
     unit = _unit_key(figure.unit)
     return Point(
         key=f"{cat}|{place_key(place)}|{unit}",
@@ -486,7 +449,7 @@ def series_key(
     figure: Figure,
     article: Article,
     entities: Sequence[Entity] = (),
-    dates: Sequence[DateMention] | None = None,
+    dates: Sequence[DateMention] = (),
 ) -> str | None:
     """The family key ``category|place|unit`` a figure is indexed under, or None if untracked.
 
