@@ -1269,6 +1269,15 @@ def _add_defined_names(ctx: _Ctx, definitions: dict[str, tuple[str, Span]]) -> N
             ctx.add(idx[0], idx[-1] + 1, "ORG")
 
 
+def org_full_name(abbreviation: str) -> str | None:
+    """The full name of an organisation's abbreviation in the shipped lexicon ("UN", "IDF", "the Fed"'s
+    "Fed"), or None."""
+    hit = _lexicon().curated.get(abbreviation)
+    if hit is not None and hit[0] == "ORG" and hit[1] != abbreviation:
+        return hit[1]
+    return None
+
+
 def canonical_name(mention_text: str, entities: tuple[Entity, ...]) -> Entity | None:
     """The entity a piece of text names: "Mr Blinken", "Blinken", "the IDF", "Netanyahu's"."""
     text = _POSSESSIVE.sub("", mention_text.strip()).strip(" \"'\u201c\u201d,.")

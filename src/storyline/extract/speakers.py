@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Entity, Span
+from .entities import org_full_name
 from .segment import ABBREVIATIONS
 
 # ---------------------------------------------------------------------------------------------
@@ -233,14 +234,6 @@ _NOT_NAMES = (DETERMINERS | BOUNDARY | PREPOSITIONS | LEADING_ADVERBS | AUX
                   "january february march april may june july august september october november",
                   "december there here it's this that"))
 #: A handful of common abbreviations and the full names the annotators use for them.
-ORG_ABBREVIATIONS = {
-    "UN": "United Nations", "U.N.": "United Nations", "EU": "European Union",
-    "E.U.": "European Union", "IDF": "Israel Defense Forces", "WHO": "World Health Organization",
-    "IMF": "International Monetary Fund", "ICC": "International Criminal Court",
-    "ICJ": "International Court of Justice", "AU": "African Union", "IAEA":
-    "International Atomic Energy Agency", "UNHCR": "United Nations High Commissioner for Refugees",
-    "Fed": "Federal Reserve",
-}
 _COUNTRY_ACRONYMS = frozenset({"US", "U.S.", "UK", "U.K.", "UAE", "USA", "U.S.A."})
 
 
@@ -845,14 +838,15 @@ class Resolver:
         words = [t.text for t in toks[k:e]]
         span = Span(toks[k].start, toks[e - 1].end)
         raw = " ".join(words)
-        if raw.endswith(("'s", "\u2019s")) and len(words) == 1 and raw[:-2] in ORG_ABBREVIATIONS:
+        if raw.endswith(("'s", "\u2019s")) and len(words) == 1 and org_full_name(raw[:-2]):
             raw = raw[:-2]
         ent = self.entity_for(span, raw)
         if ent is not None:
             typ = ent.type if ent.type in ("PERSON", "ORG") else None
             return Speaker(ent.name, typ, False, span)
-        if raw in ORG_ABBREVIATIONS:
-            return Speaker(ORG_ABBREVIATIONS[raw], "ORG", False, span)
+        full = org_full_name(raw)
+        if full:
+            return Speaker(full, "ORG", False, span)
         if is_org_name(words):
             return Speaker(raw, "ORG", False, span)
         if is_loc_name(words):
@@ -900,8 +894,8 @@ class Resolver:
             if head in ORG_NOUNS or head in ("office",):
                 if any(t.is_cap for t in toks[poss + 1:j]):
                     return Speaker(rest, "ORG", False, Span(toks[poss + 1].start, span.end))
-                if owner in ORG_ABBREVIATIONS:
-                    owner = ORG_ABBREVIATIONS[owner]
+                if org_full_name(owner):
+                    owner = org_full_name(owner)
                 elif not is_org_name([owner]):
                     owner = self.canonical_person(owner)
                 return Speaker(f"{owner}'s {rest}", "ORG", False, span)
@@ -943,8 +937,8 @@ class Resolver:
                 name = " ".join(t.text for t in toks[k:e])
             if name.endswith(("'s", "\u2019s")):
                 name = name[:-2]
-            if len(name.split()) == 1 and name in ORG_ABBREVIATIONS:
-                name = ORG_ABBREVIATIONS[name]
+            if len(name.split()) == 1 and org_full_name(name):
+                name = org_full_name(name)
             typ = "ORG" if is_org_name(name.split()) else None
             if typ is None:
                 full = self.canonical_person(name)
