@@ -519,7 +519,8 @@ def evaluate_ner(as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def evaluate_quotes(as_json: bool) -> None:
     """Direct-quote speaker attribution on PolNeAR (bench/quotes)."""
-    _print_figures(_evaluator("quotes_bench")(_shared_dir() / "bench" / "quotes"), as_json, "Quotes (bench/quotes)")
+    _print_figures(_evaluator("quotes_bench")(_shared_dir() / "bench" / "quotes" / "polnear_dev.jsonl"), as_json,
+                   "Quotes (bench/quotes, PolNeAR dev)")
 
 
 @evaluate.command("timeline")
