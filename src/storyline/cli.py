@@ -15,7 +15,7 @@ import click
 from . import __version__
 
 DEFAULT_DB = "storyline.db"
-SHARED = Path(__file__).resolve().parents[3] / ".." / "shared"
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"  # ../shared beside a source checkout
 
 
 def _shared_dir() -> Path:
@@ -25,6 +25,18 @@ def _shared_dir() -> Path:
         if cand.is_dir():
             return cand.resolve()
     raise click.UsageError("cannot find the shared/ folder; set STORYLINE_SHARED or pass the path")
+
+
+def _iso_date(ctx, param, value):
+    """Click callback: a YYYY-MM-DD date option, or None."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter("use a date as YYYY-MM-DD") from None
 
 
 WORKERS = click.option("--workers", "-j", type=click.IntRange(1, 256), default=lambda: os.cpu_count() or 1,
@@ -134,11 +146,12 @@ def ingest(paths: tuple[str, ...], db_path: str, as_json: bool, progress: bool |
     show = sys.stderr.isatty() if progress is None else progress
     bar = None
     if show:
+        from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         bar = Progress(SpinnerColumn(), TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
                        TimeElapsedColumn(), TextColumn("[dim]{task.fields[doc]}"), transient=True,
-                       console=__import__("rich.console", fromlist=["Console"]).Console(stderr=True))
+                       console=Console(stderr=True))
         bar.start()
         task = bar.add_task("ingest", total=None, doc="")
     try:
@@ -201,8 +214,8 @@ def stats(db_path: str, as_json: bool) -> None:
 @click.argument("query")
 @click.option("--db", "db_path", default=lambda: os.environ.get("STORYLINE_DB", DEFAULT_DB), show_default=DEFAULT_DB)
 @click.option("--quotes", "in_quotes", is_flag=True, help="Search quotations instead of articles.")
-@click.option("--since", help="Published on or after (YYYY-MM-DD).")
-@click.option("--until", help="Published on or before (YYYY-MM-DD).")
+@click.option("--since", callback=_iso_date, help="Published on or after (YYYY-MM-DD).")
+@click.option("--until", callback=_iso_date, help="Published on or before (YYYY-MM-DD).")
 @click.option("--outlet", help="Only this outlet.")
 @click.option("--speaker", help="Only quotes whose speaker contains this.")
 @click.option("--entity", help="Only articles naming this entity (canonical name).")
@@ -220,9 +233,6 @@ def search(query, db_path, in_quotes, since, until, outlet, speaker, entity, cat
     from .store import Store
     from .store.search import MARK_CLOSE, MARK_OPEN, Filters
 
-    for name, value in (("--since", since), ("--until", until)):
-        if value and not __import__("re").fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise click.BadParameter("use YYYY-MM-DD", param_hint=name)
     if not Path(db_path).exists():
         raise click.ClickException(f"no database at {db_path}")
     try:
@@ -359,8 +369,8 @@ def figures(db_path, story, category, min_points, limit, as_json) -> None:
 @STORY_OPTION
 @click.option("--limit", type=click.IntRange(1), default=None, help="Keep the N most important dates.")
 @click.option("--per-date", type=click.IntRange(1, 10), default=1, show_default=True)
-@click.option("--since", help="From this date (YYYY-MM-DD).")
-@click.option("--until", help="Up to this date (YYYY-MM-DD).")
+@click.option("--since", callback=_iso_date, help="From this date (YYYY-MM-DD).")
+@click.option("--until", callback=_iso_date, help="Up to this date (YYYY-MM-DD).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def timeline(db_path, story, limit, per_date, since, until, fmt) -> None:
     """A dated timeline of events, each with its summary sentence, actors and supporting articles."""
@@ -400,16 +410,12 @@ def stories(db_path, as_json) -> None:
 @main.command()
 @DB_OPTION
 @STORY_OPTION
-@click.option("--since", required=True, help="Publication date (YYYY-MM-DD).")
+@click.option("--since", required=True, callback=_iso_date, help="Publication date (YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True)
 def changes(db_path, story, since, as_json) -> None:
     """What is new since a date: new actors, new series points, new events, quotes by the main actors."""
-    import re
-
     from . import api
 
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
-        raise click.BadParameter("use YYYY-MM-DD", param_hint="--since")
     with _open_store(db_path) as store:
         ch = api.changes(store, since, _story(store, story))
     if as_json:
