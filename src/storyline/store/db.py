@@ -88,13 +88,9 @@ class Store:
                 c.execute("COMMIT")
                 return UNCHANGED
             if row is None:
-                alias = c.execute("SELECT article_id FROM sources WHERE source = ?", (a.source,)).fetchone()
                 same = c.execute("SELECT id FROM articles WHERE text_hash = ?", (th,)).fetchone()
-                if same is not None and alias is None:
-                    c.execute("INSERT OR IGNORE INTO sources(source, article_id) VALUES (?, ?)", (a.source, same["id"]))
-                    c.execute("COMMIT")
-                    return UNCHANGED
-                if alias is not None and same is not None and alias["article_id"] == same["id"]:
+                if same is not None:  # the same text under another source: stored once, this source an alias
+                    c.execute("INSERT OR REPLACE INTO sources(source, article_id) VALUES (?, ?)", (a.source, same["id"]))
                     c.execute("COMMIT")
                     return UNCHANGED
             status = ADDED if row is None else UPDATED
