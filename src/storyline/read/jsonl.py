@@ -6,7 +6,6 @@ are streamed line by line; a broken line is an error for that record only, named
 """
 from __future__ import annotations
 
-import io
 import json
 from typing import Any, BinaryIO, Iterator
 
