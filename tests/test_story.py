@@ -151,3 +151,18 @@ def test_search_by_story(db):
     assert len(hits) >= 2  # "the capital Ardenport" and "the capital, Port Sel"
     only = [json.loads(x) for x in cli("search", "capital", "--db", db, "--json", "--story", vote).splitlines()]
     assert only and all("Marovia" in h["title"] for h in only)
+
+
+def test_stats_counts_everything_stored(db):
+    counts = json.loads(cli("stats", "--db", db, "--json"))
+    with Store(db) as s:
+        c = s.conn
+        assert counts["actors"] == c.execute("SELECT COUNT(*) FROM actors").fetchone()[0] > 0
+        assert counts["series"] == c.execute("SELECT COUNT(*) FROM series").fetchone()[0] > 0
+        assert counts["entities"] == c.execute("SELECT COUNT(*) FROM entities").fetchone()[0]
+        assert counts["points"] == c.execute("SELECT COUNT(*) FROM points").fetchone()[0]
+        assert counts["events"] == c.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+    assert (counts["articles"], counts["sources"], counts["stories"]) == (6, 6, 2)
+    assert (counts["duplicate_groups"], counts["duplicates"], counts["pending"]) == (1, 2, 0)
+    for key in ("quotes", "figures", "dates"):
+        assert counts[key] > 0

@@ -41,6 +41,27 @@ def _iso_date(ctx, param, value):
 
 WORKERS = click.option("--workers", "-j", type=click.IntRange(1, 256), default=lambda: os.cpu_count() or 1,
                        show_default="all cores", help="Processes for per-article work.")
+ENGINE = click.option("--engine", type=click.Choice(["serial", "local", "dask"]), default=None,
+                      help="Where per-article work runs: serial (this process), local (--workers processes; "
+                           "the default), dask (a Dask cluster: --scheduler, or a local one of --workers processes).")
+SCHEDULER = click.option("--scheduler", metavar="ADDRESS", default=None,
+                         help="Dask scheduler address (tcp://host:8786); implies --engine dask. See docs/SCALING.md.")
+TIME_BUDGET = click.option("--time-budget", type=click.FloatRange(min=0, min_open=True), default=None,
+                           metavar="SECONDS",
+                           help="CPU seconds any one document may take (default 30); one over it is skipped as a problem.")
+
+
+def _engine_name(engine: str | None, scheduler: str | None, workers: int) -> str:
+    if scheduler:
+        if engine not in (None, "dask"):
+            raise click.BadParameter("--scheduler needs --engine dask", param_hint="--scheduler")
+        return "dask"
+    return engine or ("local" if workers > 1 else "serial")
+
+
+def _worker_error(e: Exception) -> click.ClickException:
+    """A bug in a worker (the document and the worker's traceback), or an engine that cannot run."""
+    return click.ClickException(str(e))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -62,31 +83,41 @@ def _report_problem(p) -> None:
               help="jsonl: one JSON object per article; json: a pretty array; text: a readable summary.")
 @click.option("--strict", is_flag=True, help="Stop at the first bad document.")
 @WORKERS
-def extract(paths: tuple[str, ...], fmt: str, strict: bool, workers: int) -> None:
-    """Read, clean and extract articles from PATHS (files, folders, .gz, or - for stdin); print the results.
+@ENGINE
+@SCHEDULER
+@TIME_BUDGET
+def extract(paths: tuple[str, ...], fmt: str, strict: bool, workers: int, engine: str | None, scheduler: str | None,
+            time_budget: float | None) -> None:
+    """Read, clean and extract articles from PATHS (files, folders, .gz, http(s) URLs, or - for stdin); print the
+    results.
 
     Nothing is stored. Errors for bad documents go to stderr, one line each.
     """
     from .model import Problem
-    from .pipeline import RunReport, run
+    from .engine import EngineError
+    from .pipeline import RunReport, WorkerError, run
     from .serialize import extraction_dict
 
     report = RunReport()
     first = True
     if fmt == "json":
         click.echo("[")
-    for item in run(list(paths), strict=strict, report=report, workers=workers):
-        if isinstance(item, Problem):
-            _report_problem(item)
-            continue
-        d = extraction_dict(item)
-        if fmt == "jsonl":
-            click.echo(json.dumps(d, ensure_ascii=False))
-        elif fmt == "json":
-            click.echo(("" if first else ",\n") + json.dumps(d, ensure_ascii=False, indent=2), nl=False)
-        else:
-            _print_readable(d)
-        first = False
+    try:
+        for item in run(list(paths), strict=strict, report=report, workers=workers,
+                        engine=_engine_name(engine, scheduler, workers), scheduler=scheduler, time_budget=time_budget):
+            if isinstance(item, Problem):
+                _report_problem(item)
+                continue
+            d = extraction_dict(item)
+            if fmt == "jsonl":
+                click.echo(json.dumps(d, ensure_ascii=False))
+            elif fmt == "json":
+                click.echo(("" if first else ",\n") + json.dumps(d, ensure_ascii=False, indent=2), nl=False)
+            else:
+                _print_readable(d)
+            first = False
+    except (WorkerError, EngineError) as e:
+        raise _worker_error(e) from None
     if fmt == "json":
         click.echo("\n]")
     sys.exit(1 if report.problems else 0)
@@ -127,22 +158,37 @@ def _short(s: str, n: int = 90) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary {added, updated, unchanged, failed}.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on when stderr is a terminal).")
 @WORKERS
-def ingest(paths: tuple[str, ...], db_path: str, as_json: bool, progress: bool | None, workers: int) -> None:
-    """Read, clean, extract and store articles from PATHS in the database (idempotent)."""
+@ENGINE
+@SCHEDULER
+@TIME_BUDGET
+@click.option("--output-parquet", "parquet_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
+              help="Workers write the results to Parquet shards in DIR (load them with `storyline merge`); "
+                   "nothing is stored in SQLite unless --db is given too.")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[str, ...], db_path: str, as_json: bool, progress: bool | None,
+           workers: int, engine: str | None, scheduler: str | None, time_budget: float | None,
+           parquet_dir: str | None) -> None:
+    """Read, clean, extract and store articles from PATHS in the database (idempotent).
+
+    PATHS are files, folders, .gz files, http(s) URLs (fetched by the workers) or - for stdin.
+    """
+    from click.core import ParameterSource
+
     from .errors import StorylineError
     from .extract import EXTRACTOR_VERSION
-    from .model import Problem
-    from .pipeline import RunReport, run
-    from .serialize import problem_dict
+    from .engine import EngineError
+    from .pipeline import WorkerError, ingest as ingest_paths
     from .store import Store
 
+    if parquet_dir is not None and any(Path(parquet_dir).glob("part-*.parquet")):
+        raise click.BadParameter(f"{parquet_dir} already holds Parquet shards; give an empty or new folder",
+                                 param_hint="--output-parquet")
+    db_given = ctx.get_parameter_source("db_path") in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
+    use_db = parquet_dir is None or db_given or bool(os.environ.get("STORYLINE_DB"))
     try:
-        store = Store(db_path, extractor_version=f"{__version__}/{EXTRACTOR_VERSION}")
+        store = Store(db_path, extractor_version=f"{__version__}/{EXTRACTOR_VERSION}") if use_db else None
     except StorylineError as e:
         raise click.ClickException(str(e)) from None
-    counts = {"added": 0, "updated": 0, "unchanged": 0}
-    failed = []
-    report = RunReport()
     show = sys.stderr.isatty() if progress is None else progress
     bar = None
     if show:
@@ -154,33 +200,90 @@ def ingest(paths: tuple[str, ...], db_path: str, as_json: bool, progress: bool |
                        console=Console(stderr=True))
         bar.start()
         task = bar.add_task("ingest", total=None, doc="")
-    try:
-        with store:
-            for item in run(list(paths), report=report, workers=workers, derive=True):
-                if isinstance(item, Problem):
-                    failed.append(problem_dict(item))
-                    if not as_json:
-                        _report_problem(item)
-                else:
-                    x, derived = item
-                    try:
-                        counts[store.save(x, derived)] += 1
-                    except StorylineError as e:
-                        failed.append({"source": x.article.source, "stage": e.stage, "kind": e.kind,
-                                       "error": str(e)})
-                if bar is not None:
-                    bar.update(task, advance=1, doc=_short(item.source if isinstance(item, Problem)
-                                                           else item[0].article.source, 50))
-            if counts["added"] or counts["updated"]:
-                from .api import refresh
 
-                refresh(store)
+    def on_result(item) -> None:
+        from .model import Problem
+
+        if isinstance(item, Problem) and not as_json:
+            _report_problem(item)
+        if bar is not None:
+            x = item[0].article if isinstance(item, tuple) else item
+            bar.update(task, advance=1, doc=_short(x.source, 50))
+
+    try:
+        summary = ingest_paths(list(paths), store, on_result=on_result, workers=workers,
+                               engine=_engine_name(engine, scheduler, workers), scheduler=scheduler,
+                               time_budget=time_budget, parquet_dir=parquet_dir)
+        if store is not None and summary.changed:
+            from .api import refresh
+
+            refresh(store)
+    except (WorkerError, EngineError) as e:
+        raise _worker_error(e) from None
     finally:
         if bar is not None:
             bar.stop()
-    summary = {**counts, "failed": [{"source": f["source"], "error": f["error"]} for f in failed]}
+        if store is not None:
+            store.close()
+    failed = summary.failed
+    out = {"added": summary.added, "updated": summary.updated, "unchanged": summary.unchanged,
+           "failed": [{"source": f["source"], "error": f["error"]} for f in failed]}
+    if parquet_dir is not None:
+        out["written"] = summary.written
     if as_json:
-        click.echo(json.dumps(summary, ensure_ascii=False))
+        click.echo(json.dumps(out, ensure_ascii=False))
+    elif store is not None:
+        click.echo(f"{summary.added} added, {summary.updated} updated, {summary.unchanged} unchanged, "
+                   f"{len(failed)} failed  → {db_path}" + (f" (and Parquet shards in {parquet_dir})" if parquet_dir else ""),
+                   err=True)
+    else:
+        click.echo(f"{summary.written} written, {len(failed)} failed  → {parquet_dir} "
+                   f"(load with: storyline merge {parquet_dir} --db FILE)", err=True)
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--db", "db_path", default=lambda: os.environ.get("STORYLINE_DB", DEFAULT_DB), show_default=DEFAULT_DB,
+              help="SQLite database file (created if missing).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary {added, updated, unchanged, failed}.")
+def merge(folder: str, db_path: str, as_json: bool) -> None:
+    """Load the Parquet shards of `ingest --output-parquet FOLDER` into the database, in input order.
+
+    The store is the same as a direct `ingest` of the same input would give (idempotent too).
+    """
+    from .engine.parquet import iter_results, shards
+    from .errors import StorylineError
+    from .extract import EXTRACTOR_VERSION
+    from .model import Problem
+    from .store import Store
+
+    if not shards(Path(folder)):
+        raise click.ClickException(f"no Parquet shards (part-*.parquet) in {folder}")
+    try:
+        store = Store(db_path, extractor_version=f"{__version__}/{EXTRACTOR_VERSION}")
+    except StorylineError as e:
+        raise click.ClickException(str(e)) from None
+    counts = {"added": 0, "updated": 0, "unchanged": 0}
+    failed: list[dict] = []
+    with store:
+        for item in iter_results(Path(folder)):
+            if isinstance(item, Problem):
+                failed.append({"source": item.source, "error": item.message})
+                if not as_json:
+                    _report_problem(item)
+                continue
+            x, derived = item if isinstance(item, tuple) else (item, None)
+            try:
+                counts[store.save(x, derived)] += 1
+            except StorylineError as e:
+                failed.append({"source": x.article.source, "error": str(e)})
+        if counts["added"] or counts["updated"]:
+            from .api import refresh
+
+            refresh(store)
+    if as_json:
+        click.echo(json.dumps({**counts, "failed": failed}, ensure_ascii=False))
     else:
         click.echo(f"{counts['added']} added, {counts['updated']} updated, {counts['unchanged']} unchanged, "
                    f"{len(failed)} failed  → {db_path}", err=True)
@@ -192,7 +295,11 @@ def ingest(paths: tuple[str, ...], db_path: str, as_json: bool, progress: bool |
               help="SQLite database file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as one JSON object.")
 def stats(db_path: str, as_json: bool) -> None:
-    """Counts of everything stored, so two stores can be compared."""
+    """Counts of everything stored, so two stores can be compared.
+
+    Articles, sources, quotes, figures, dates, entities, actors, series, points, events, stories,
+    duplicate groups (and the articles in them), and articles saved but not yet resolved (pending).
+    """
     from .errors import StorylineError
     from .store import Store
 
@@ -207,7 +314,44 @@ def stats(db_path: str, as_json: bool) -> None:
         click.echo(json.dumps(counts))
     else:
         for k, v in counts.items():
-            click.echo(f"{k:12} {v}")
+            click.echo(f"{k:16} {v}")
+
+
+@main.command()
+@click.option("--db", "db_path", default=lambda: os.environ.get("STORYLINE_DB", DEFAULT_DB), show_default=DEFAULT_DB,
+              help="SQLite database file.")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as one JSON object.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+def embed(db_path: str, as_json: bool, progress: bool | None) -> None:
+    """Embed stored articles for semantic search (the optional `semantic` extra); only new or changed ones."""
+    from . import semantic
+
+    if not semantic.available():
+        raise click.ClickException(str(semantic.SemanticUnavailable()))
+    store = _open_store(db_path)
+    with store:
+        todo = semantic.pending(store.conn)
+        show = (sys.stderr.isatty() if progress is None else progress) and todo > 0
+        bar = None
+        if show:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            bar = Progress(BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True,
+                           console=Console(stderr=True))
+            bar.start()
+            task = bar.add_task("embed", total=todo)
+        try:
+            done = semantic.embed_store(store.conn, on_progress=(lambda n: bar.update(task, advance=n)) if bar else None)
+        finally:
+            if bar is not None:
+                bar.stop()
+        total = store.count("articles")
+    summary = {"embedded": done, "articles": total, "model": semantic.MODEL_NAME}
+    if as_json:
+        click.echo(json.dumps(summary))
+    else:
+        click.echo(f"{done} embedded, {total} articles  → {db_path}", err=True)
 
 
 @main.command()
@@ -217,33 +361,37 @@ def stats(db_path: str, as_json: bool) -> None:
 @click.option("--since", callback=_iso_date, help="Published on or after (YYYY-MM-DD).")
 @click.option("--until", callback=_iso_date, help="Published on or before (YYYY-MM-DD).")
 @click.option("--outlet", help="Only this outlet.")
-@click.option("--speaker", help="Only quotes whose speaker contains this.")
-@click.option("--entity", help="Only articles naming this entity (canonical name).")
+@click.option("--speaker", help="Only quotes whose speaker's name has these words.")
+@click.option("--entity", help="Only articles naming this entity (its name).")
 @click.option("--category", help="Only articles with a figure of this category (killed, money ...).")
 @click.option("--story", help="Only this story (its id, or a word of its label).")
 @click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True)
 @click.option("--offset", type=click.IntRange(0), default=0)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
 def search(query, db_path, in_quotes, since, until, outlet, speaker, entity, category, story, limit, offset,
            as_json) -> None:
-    """Full-text search over stored articles (or quotes with --quotes), with filters."""
+    """Full-text search over stored articles (or quotes with --quotes), with filters.
+
+    Words must all match (OR between words is kept; "a phrase" in quotes; word* for a prefix). At most
+    10,000 matches are ranked by relevance; more are listed newest first.
+    """
     import dataclasses as dc
 
     from .errors import StorylineError
     from .store import Store
-    from .store.search import MARK_CLOSE, MARK_OPEN, Filters
+    from .store.search import MARK_CLOSE, MARK_OPEN, Filters, search as run_search
 
     if not Path(db_path).exists():
         raise click.ClickException(f"no database at {db_path}")
     try:
         with Store(db_path) as store:
-            story_id = _story(store, story)
-            hits = store.search(query, kind="quotes" if in_quotes else "articles", limit=limit, offset=offset,
-                                filters=Filters(since, until, outlet, speaker, entity, category, story_id))
+            filters = Filters(since=since, until=until, outlet=outlet, speaker=speaker, entity=entity,
+                              category=category, story=_story(store, story))
+            page = run_search(store.conn, query, "quotes" if in_quotes else "articles", filters, limit, offset)
     except StorylineError as e:
         raise click.ClickException(str(e)) from None
     if as_json:
-        for h in hits:
+        for h in page.hits:
             d = dc.asdict(h)
             d["snippet"] = d["snippet"].replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
             click.echo(json.dumps(d, ensure_ascii=False))
@@ -252,14 +400,41 @@ def search(query, db_path, in_quotes, since, until, outlet, speaker, entity, cat
     from rich.markup import escape
 
     con = Console(highlight=False, soft_wrap=True)
-    for h in hits:
+    for h in page.hits:
         snip = escape(h.snippet).replace(MARK_OPEN, "[bold yellow]").replace(MARK_CLOSE, "[/bold yellow]")
         who = f" {escape(h.speaker or '(unattributed)')}:" if h.kind == "quote" else ""
         con.print(f"[dim]{h.published or 'undated'} {escape(h.outlet or '')} {h.article_id}[{h.start}:{h.end}][/dim]"
                   f" [bold]{escape(h.title or '')}[/bold]")
         con.print(f"  {who} {snip}")
-    if not hits:
-        con.print("no results")
+    order = "most relevant first" if page.order == "relevance" else "newest first"
+    shown = f"{offset + 1}-{offset + len(page.hits)} of " if page.hits else ""
+    click.echo(f"{shown}{page.total} matches ({order})" if page.total else "no results", err=True)
+
+
+@main.command()
+@click.option("--db", "db_path", default=lambda: os.environ.get("STORYLINE_DB", DEFAULT_DB), show_default=DEFAULT_DB,
+              help="SQLite database file (must exist).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+@click.option("--token", default=None, help="Enable POST /api/ingest for clients sending this Bearer token "
+                                            "(or set STORYLINE_TOKEN). Without it the server is read-only.")
+def serve(db_path: str, host: str, port: int, token: str | None) -> None:
+    """Serve the HTTP API and the web page for a database (see docs/API.md)."""
+    from .errors import StorylineError
+
+    if not Path(db_path).is_file():
+        raise click.ClickException(f"no database at {db_path} (run `storyline ingest` first)")
+    token = token or os.environ.get("STORYLINE_TOKEN") or None
+    if token is not None and len(token) < 8:
+        raise click.BadParameter("use a token of at least 8 characters", param_hint="--token")
+    from .serve.app import serve as run_server
+
+    click.echo(f"storyline: serving {db_path} on http://{host}:{port}/ "
+               f"({'ingest enabled with a token' if token else 'read-only'}); Ctrl-C stops", err=True)
+    try:
+        run_server(db_path, host=host, port=port, token=token)
+    except StorylineError as e:
+        raise click.ClickException(str(e)) from None
 
 
 # -- the story across articles ----------------------------------------------------------------
@@ -572,17 +747,107 @@ def evaluate_gold(name: str, verbose: bool) -> None:
     sys.exit(subprocess.call(args + (["--verbose"] if verbose else [])))
 
 
-@main.command()
-@click.option("--limit", type=int, default=None, help="Use this many Timeline17 articles (default: all).")
-@click.option("--no-dateparser", is_flag=True, help="Skip the dateparser.search_dates comparison.")
+BENCH_LIMIT = click.option("--limit", type=int, default=None, help="Use this many Timeline17 articles (default: all).")
+BENCH_NO_DATEPARSER = click.option("--no-dateparser", is_flag=True, help="Skip the dateparser.search_dates comparison.")
+
+
+@main.group(invoke_without_command=True)
+@click.option("--limit", type=int, default=None, hidden=True)
+@click.option("--no-dateparser", is_flag=True, hidden=True)
+@click.option("--json", "as_json", is_flag=True, hidden=True)
+@click.pass_context
+def bench(ctx: click.Context, limit: int | None, no_dateparser: bool, as_json: bool) -> None:
+    """Speed and memory benchmarks: `bench extract`, `bench generate`, `bench ingest`.
+
+    `storyline bench` alone (with `--limit`, `--no-dateparser`, `--json`) runs `bench extract`.
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(bench_extract, limit=limit, no_dateparser=no_dateparser, as_json=as_json)
+
+
+@bench.command("extract")
+@BENCH_LIMIT
+@BENCH_NO_DATEPARSER
 @click.option("--json", "as_json", is_flag=True)
-def bench(limit: int | None, no_dateparser: bool, as_json: bool) -> None:
+def bench_extract(limit: int | None, no_dateparser: bool, as_json: bool) -> None:
     """Extraction speed (articles/s per core, peak memory) on Timeline17, against dateparser.search_dates."""
     from .evaluate.bench import run as run_bench
 
     _print_figures(run_bench(_shared_dir(), limit=limit, with_dateparser=not no_dateparser), as_json,
                    "Extraction benchmark (one process = one core; bench/tls Timeline17)")
 
+
+@bench.command("generate")
+@click.option("--n", "n", type=click.IntRange(1), required=True, help="Number of articles to write.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True, help="Folder to write into.")
+@click.option("--seed", type=int, default=0, show_default=True, help="The corpus is a pure function of the seed.")
+@click.option("--jsonl", is_flag=True, help="Write JSON Lines shards (1,000 articles each) instead of files.")
+@click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON.")
+def bench_generate(n: int, out_dir: str, seed: int, jsonl: bool, as_json: bool) -> None:
+    """Write N realistic articles recombined from Timeline17 (stories moved in time, outlets, wire copies)."""
+    from .evaluate.bulk import generate
+
+    def progress(done: int) -> None:
+        if not as_json and done % 10_000 == 0:
+            click.echo(f"  {done} articles", err=True)
+
+    manifest = generate(_shared_dir() / "bench" / "tls" / "timeline17", Path(out_dir), n, seed=seed, jsonl=jsonl,
+                        on_progress=progress)
+    _print_figures(manifest, as_json, f"Generated corpus → {out_dir}")
+
+
+@bench.command("ingest")
+@click.option("--sizes", default="1000,10000", show_default=True,
+              help="Corpus sizes, comma-separated (corpora bulk1k, bulk10k ... under --corpus-root; generated if missing).")
+@click.option("--engines", default="serial,local,dask", show_default=True, help="Engines to run, comma-separated.")
+@WORKERS
+@SCHEDULER
+@click.option("--corpus-root", type=click.Path(file_okay=False), default=lambda: os.environ.get("STORYLINE_BENCH", "bench"),
+              show_default="$STORYLINE_BENCH or ./bench", help="Where the generated corpora are (or go).")
+@click.option("--db-dir", type=click.Path(file_okay=False), default=None,
+              help="Where the stores are written (default: --corpus-root); each run starts from an empty store.")
+@click.option("--json", "as_json", is_flag=True)
+def bench_ingest(sizes: str, engines: str, workers: int, scheduler: str | None, corpus_root: str, db_dir: str | None,
+                 as_json: bool) -> None:
+    """Ingest speed, peak memory of the process tree and cost growth per corpus size and engine."""
+    from .engine import ENGINES
+    from .evaluate.ingest_bench import run as run_bench
+
+    try:
+        ns = [int(x) for x in sizes.split(",") if x.strip()]
+    except ValueError:
+        raise click.BadParameter("use numbers, e.g. 1000,10000", param_hint="--sizes") from None
+    names = [e.strip() for e in engines.split(",") if e.strip()]
+    bad = [e for e in names if e not in ENGINES]
+    if bad or not names or any(n < 1 for n in ns):
+        raise click.BadParameter(f"choose engines from {', '.join(ENGINES)}", param_hint="--engines")
+    try:
+        tls = _shared_dir() / "bench" / "tls" / "timeline17"
+    except click.UsageError:
+        tls = None
+    root = Path(corpus_root)
+    result = run_bench(ns, names, workers, root, tls, Path(db_dir) if db_dir else root, scheduler=scheduler,
+                       echo=None if as_json else click.echo)
+    if as_json:
+        click.echo(json.dumps(result))
+
+
+@bench.command("search")
+@click.option("--db", "db_path", default=lambda: os.environ.get("STORYLINE_DB", DEFAULT_DB), show_default=DEFAULT_DB,
+              help="SQLite database file to measure (not written).")
+@click.option("--queries", type=click.IntRange(5, 100_000), default=200, show_default=True,
+              help="Queries sampled from the stored text.")
+@click.option("--loads", type=click.IntRange(1, 10_000), default=20, show_default=True, help="Page loads timed.")
+@click.option("--seed", type=int, default=0, show_default=True, help="The query sample is a function of the seed.")
+@click.option("--json", "as_json", is_flag=True)
+def bench_search(db_path: str, queries: int, loads: int, seed: int, as_json: bool) -> None:
+    """Search latency (p50/p95/max over rare, common, phrase, name and filtered queries) and page load time."""
+    from .evaluate.search_bench import run as run_bench
+
+    if not Path(db_path).is_file():
+        raise click.ClickException(f"no database at {db_path}")
+    _print_figures(run_bench(db_path, queries=queries, loads=loads, seed=seed), as_json,
+                   f"Search and page benchmark ({db_path})")
 
 if __name__ == "__main__":  # pragma: no cover
     main()

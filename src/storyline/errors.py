@@ -62,6 +62,12 @@ class ExtractError(StorylineError):
     stage = "extract"
 
 
+class DocumentTimeout(ExtractError):
+    """The document took longer than its time budget and was skipped."""
+
+    kind = "timeout"  # one kind for every stage it can happen in (see storyline.budget)
+
+
 class ResolveError(StorylineError):
     """Cross-article resolution failed."""
 

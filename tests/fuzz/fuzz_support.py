@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import faulthandler
+import gc
 import json
 import math
 import multiprocessing as mp
@@ -212,7 +213,7 @@ _YAML_VALUES = st.one_of(
     st.sampled_from(["", "~", "null", "[]", "{}", "[a, b, c]", "{a: 1}", "!!binary AAAA", "!!set {a, b}",
                      ".inf", "-.inf", ".nan", "9" * 5000, "0x" + "f" * 100, "1e999", "yes", "no", "'quoted'",
                      '"a\\u0000b"', "&anchor value", "*anchor", "|\n  block\n  text", ">\n  folded", "- a\n- b",
-                     "!!python/object:os.system", "!!timestamp 2024-01-01T00:00:00+25:00", "2024-01-01 25:61:61",
+                     "!!python/object:os.system", '"\\udcff"', '"a\\ud800b"', "!!timestamp 2024-01-01T00:00:00+25:00", "2024-01-01 25:61:61",
                      "'2024-05-06T07:08:09Z'", "Tue, 01 Apr 2025 10:00:00 GMT", "[[[[[[[[[[]]]]]]]]]]"]),
     st.text(st.characters(blacklist_categories=("Cs",)), max_size=30),
 )
@@ -230,6 +231,84 @@ def front_matter_doc(draw) -> str:
     body = draw(st.one_of(news_like_text(max_tokens=60), any_unicode(300)))
     return opener + "\n".join(lines) + "\n" + closer + body
 
+
+# Hostile families: one unit of text that makes an extractor do work per item, repeated into one
+# long sentence, paragraph or document. Each family once made some extractor super-linear (see
+# corpus/index.json and tests/fuzz/README.md); ``{i}`` and friends vary the repeats.
+HOSTILE_UNITS = (
+    # quotations
+    "\u201c{w},\u201d he said,", "\u201c{w}.\u201d {Name} said.", "\u201c{w}", "\u201d{w}", '"{w}', "'{w}' and",
+    "it's the workers' {w}", "\u201cA {w}.\u201d", "Mr. {Name} said \u201c{w}.\u201d", "The official said \u201c{w}.\u201d",
+    "The statement said \u201c{w}.\u201d", "One said \u201c{w}.\u201d", "He said: \u201c{w}.\u201d She added: \u201cno.\u201d",
+    "In {Name} adding", "protesters held banners reading \u201c{w}\u201d", "a procedure called \u201ctop {w}\u201d",
+    "Maurice \u201c{Name}\u201d Greenberg", "secretary of state {Name} Def said \u201c{w}.\u201d", "{Name} arrived. He said",
+    # numbers and figures
+    "{n}", "{n},", "{n}, ", "{n} and", "{n} to {m} people", "{n} people were killed", "killing {n} people, including",
+    "forcing {n} people", "{n} hostages", "{n} victims", "{n} passengers", "freed {n} prisoners", "{n}%", "${n}m",
+    "{n} people died in {Place}", "{n} people were killed, {Name} said,", "the death toll rose to {n}",
+    "{digits}", "1{thousands}", "{n}.",
+    # names and entities
+    "{Name}", "{Name} {Name} said", "Ministry of", "{Name} and {Name}", "according to {Name}", "{Name}:",
+    "{Acr} said", "{Name} Def ({Acr})", "US-Israeli {Name}-Def", "Obama's {Name}'s", "John {Name} said",
+    # dates
+    "last Tuesday", "next Friday", "January {d}, 2011", "On January {d} police said.", "in {y}", "two days ago",
+    "word of June", "Monday, June {d}, 2009", "will meet on Friday", "in May",
+    "born on June 1, 2009, two weeks old on Monday and a seven-day pause on Friday.",
+    # characters
+    "\u202e{Name}\u202c", "a\u0301\u0301\u0308", "\x00", "\u200b", "{w}\u2028", "J. R. R.", "Mr. Dr. U.S.", "A.",
+)
+
+
+def _fill(unit: str, i: int) -> str:
+    return unit.format(i=i, n=i + 2, m=i + 9, d=i % 28 + 1, y=1990 + i % 30, w=f"w{i}", Name=f"Abc{i}",
+                       Place=("Gaza", "Israel", "Aleppo")[i % 3], Acr=_acronym(i), digits="9" * (1 + i % 60),
+                       thousands=",000" * (1 + i % 40))
+
+
+def _acronym(i: int) -> str:
+    return "".join(chr(65 + (i // 26 ** k) % 26) for k in range(3))
+
+
+# Repeats of a hostile unit: up to some 30 KB in CI, a few hundred KB in deep runs. Half the draws
+# are long (a short input shows nothing super-linear).
+MAX_REPEATS = 20_000 if DEEP else 1_500
+_REPEATS = st.one_of(st.integers(1, 40), st.integers(MAX_REPEATS // 3, MAX_REPEATS))
+
+
+@st.composite
+def hostile_text(draw) -> str:
+    """One to three hostile units, repeated (alternating) up to MAX_REPEATS times, joined into one
+    sentence, one paragraph or many."""
+    units = draw(st.lists(st.sampled_from(HOSTILE_UNITS), min_size=1, max_size=3))
+    repeats = draw(_REPEATS)
+    sep = draw(st.sampled_from([" ", " ", ", ", ". ", "\n\n", "\n", "", " and ", " -- "]))
+    return sep.join(_fill(units[i % len(units)], i) for i in range(repeats))
+
+
+_HTML_UNITS = ("<div>", "</div>", "<b>", "<span>w{i}</span> ", "<br>", "<p></p>", "<div><p>Update {i}.</p></div>",
+               "<li><a href='/x{i}'>Officials in the town number {i} said talks went well</a></li>",
+               "<tr><td>{i}</td><td>x</td></tr>", "<!--", "&#xd800;", "&#{i};", "<p title='{attr}'>w</p>",
+               "<p>Police said {i} people were killed on Monday, officials said.</p>")
+
+
+@st.composite
+def hostile_html(draw) -> str:
+    """A page around a short article with one or two markup units repeated many times: deep
+    nesting, runs of breaks, short blocks, links, table rows, comments, odd character references,
+    huge attributes."""
+    units = draw(st.lists(st.sampled_from(_HTML_UNITS), min_size=1, max_size=2))
+    repeats = draw(_REPEATS)
+    attr = "x" * draw(st.sampled_from([1, 1000, 100_000]))
+    body = "".join(units[i % len(units)].format(i=i, attr=attr) for i in range(repeats))
+    story = "<p>Rescue teams pulled 14 people from the rubble of a collapsed block on Monday, the agency said.</p>"
+    where = draw(st.sampled_from(["before", "after", "inside"]))
+    if where == "before":
+        body = story * 3 + body
+    elif where == "after":
+        body = body + story * 3
+    else:
+        body = body[: len(body) // 2] + story * 3 + body[len(body) // 2:]
+    return f"<html><head><title>Quake</title></head><body><article>{body}</article></body></html>"
 
 # ---------------------------------------------------------------------------------------------
 # Property checks
@@ -291,8 +370,8 @@ def check_extraction(x: Extraction, cleaned: bool = True, tolerate: Collection[s
         for m in e.mentions:
             _check_span(text, m, f"entity {e.name!r}")
             assert m.end > m.start, f"entity {e.name!r} has an empty mention"
-    # what `storyline extract --format jsonl` writes must be strict JSON
-    json.dumps(extraction_dict(x), ensure_ascii=False, allow_nan="figure-value-inf" in tolerate)
+    # what `storyline extract --format jsonl` writes must be strict JSON, and UTF-8 (no lone surrogates)
+    json.dumps(extraction_dict(x), ensure_ascii=False, allow_nan="figure-value-inf" in tolerate).encode("utf-8")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -318,11 +397,20 @@ WATCHDOG_SECONDS = 120.0
 
 
 def timed(fn: Callable[..., Any], *args: Any) -> tuple[Any, float]:
-    """``fn(*args)`` and the CPU seconds it took, under the watchdog."""
-    with watchdog(WATCHDOG_SECONDS):
-        t = time.process_time()
-        result = fn(*args)
-        return result, time.process_time() - t
+    """``fn(*args)`` and the CPU seconds it took, under the watchdog.
+
+    The objects alive before the call are frozen out of garbage collection meanwhile: a full
+    collection walks every object of the process, and hypothesis keeps many (deep runs: large
+    examples, targets), so one collection inside the call could cost seconds that are not the
+    call's (seen: 2.4 s for a 120 KB document that takes 0.3 s)."""
+    gc.freeze()
+    try:
+        with watchdog(WATCHDOG_SECONDS):
+            t = time.process_time()
+            result = fn(*args)
+            return result, time.process_time() - t
+    finally:
+        gc.unfreeze()
 
 
 @dataclass
@@ -487,8 +575,9 @@ def check_raw(doc) -> None:
     if doc.published is not None:
         _check_date_value(doc.published, "RawDocument.published")
         assert len(doc.published) == 10
-    # metadata ends up in the CLI's JSON output
-    json.dumps(dict(doc.metadata), ensure_ascii=False, allow_nan=False)
+    # the document ends up in the CLI's JSON output and in SQLite, both UTF-8: no lone surrogates
+    fields = {f: getattr(doc, f) for f in ("source", "body", "title", "published", "author", "url", "outlet")}
+    json.dumps({**fields, "metadata": dict(doc.metadata)}, ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
 def check_records(items: list) -> dict:

@@ -3,10 +3,13 @@ the cleaner or an extractor. ``corpus/index.json`` says, per file, what was foun
 must now return (or which StorylineError it must raise) and, for a failure not yet fixed, which module
 owns it (the case is then an ``xfail``). Each file runs in a forked child under its CPU budget.
 
-To add a failure: save the (shrunk) input as ``corpus/TARGET--NAME.EXT`` and give it an entry.
+To add a failure: save the (shrunk) input as ``corpus/TARGET--NAME.EXT`` and give it an entry. A
+large input (a slow case must be long enough to exceed its budget) may be kept compressed as
+``TARGET--NAME.EXT.gz``; the target gets the decompressed bytes and ``EXT``.
 """
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -40,8 +43,11 @@ def test_every_corpus_file_is_indexed():
 def test_corpus_case(name):
     path = CORPUS / name
     target = name.split("--", 1)[0]
-    suffix = "".join(path.suffixes[-1:])
     data = path.read_bytes()
+    if name.endswith(".gz"):
+        data = gzip.decompress(data)
+        path = path.with_suffix("")
+    suffix = "".join(path.suffixes[-1:])
     budget = budget_for(len(data))
     out = run_bounded(TARGETS[target], data, suffix, limit=hard_limit(budget, bool(INDEX[name].get("open"))))
     expect = INDEX[name].get("expect", {})

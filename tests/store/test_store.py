@@ -1,7 +1,16 @@
 import dataclasses
+import sqlite3
 
+import pytest
+
+from storyline import api
+from storyline.errors import StoreError
 from storyline.model import Article, DateMention, Entity, Extraction, Figure, Quote, Span
+from storyline.pipeline import process
+from storyline.read import read_paths
+from storyline.resolve import derive
 from storyline.store import ADDED, UNCHANGED, UPDATED, Store
+from storyline.store.schema import SCHEMA, SCHEMA_VERSION
 
 TEXT = 'The mayor said on Monday that "the bridge is safe". At least 12 people were hurt.'
 
@@ -35,9 +44,15 @@ def test_idempotent_and_updates():
     changed = extraction(text=TEXT.replace("12", "14"))
     changed = dataclasses.replace(changed, figures=())
     assert s.save(changed) == UPDATED
-    assert s.counts() == {"articles": 1, "sources": 1, "quotes": 1, "figures": 0, "dates": 1, "entities": 1,
-                          "points": 0, "events": 0, "stories": 0}
+    counts = s.counts()
+    assert {k: counts[k] for k in ("articles", "sources", "quotes", "figures", "dates", "entities")} == {
+        "articles": 1, "sources": 1, "quotes": 1, "figures": 0, "dates": 1, "entities": 1}
+    assert counts["pending"] == 1 and counts["actors"] == 0  # saved, not resolved yet
     assert "14" in s.article("a1").text
+    api.refresh(s)
+    counts = s.counts()
+    assert counts["pending"] == 0 and counts["actors"] == 1
+    assert api.actor_page(s).items[0].name == "Jane Roe"
 
 
 def test_same_text_from_another_source_is_stored_once():
@@ -55,3 +70,64 @@ def test_new_extractor_version_reextracts(tmp_path):
     with Store(db, extractor_version="2") as s:
         assert s.save(extraction()) == UPDATED
         assert s.counts()["articles"] == 1
+
+
+def _ingest(store, paths):
+    for raw in read_paths([str(p) for p in paths]):
+        x = process(raw)
+        store.save(x, derive(x))
+
+
+def _make_v1(path, story_dir):
+    """A version-1 database as the released storyline left it: the version-1 schema, the articles
+    and their derived rows, and the results of its last refresh (no resolution state)."""
+    with Store(path.with_name("v2.db")) as v2:
+        _ingest(v2, sorted(story_dir.iterdir()))
+        api.refresh(v2)
+    con = sqlite3.connect(path)
+    con.executescript(SCHEMA)
+    con.execute("PRAGMA user_version=1")
+    con.execute("ATTACH DATABASE ? AS v2", (str(path.with_name("v2.db")),))
+    for table in ("articles", "sources", "quotes", "figures", "dates", "entities", "points", "events", "signatures",
+                  "bands", "duplicate_of", "stories"):
+        cols = [r[1] for r in con.execute(f"PRAGMA main.table_info({table})")]
+        con.execute(f"INSERT INTO main.{table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM v2.{table}")
+    con.execute("INSERT INTO main.story_of(article_id, story_id) SELECT article_id, story_id FROM v2.story_of")
+    con.commit()
+    con.execute("DETACH DATABASE v2")
+    con.close()
+
+
+def test_a_version_1_database_is_migrated_and_resolved(tmp_path, articles_dir):
+    db = tmp_path / "old.db"
+    _make_v1(db, articles_dir.parent / "story")
+    with pytest.raises(StoreError, match="open it once for writing"):
+        Store(db, readonly=True)
+    before = sqlite3.connect(db)
+    stories_before = dict(before.execute("SELECT article_id, story_id FROM story_of"))
+    before.close()
+    with Store(db) as s:
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert s.pending() == s.count("articles") == 6  # everything is resolved again by the next refresh
+        assert s.story_assignments() == stories_before  # readers keep the old results meanwhile
+        api.refresh(s)
+        assert s.pending() == 0
+        assert s.story_assignments() == stories_before  # the same stories, now with the tracker's state
+        verhoek = api.actor_page(s, q="verhoek").items
+        assert [a.name for a in verhoek] == ["Tomas Verhoek"] and verhoek[0].articles == 4
+        assert api.series(s, category="killed")
+        assert len(api.stories(s)) == 2
+        assert s.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with Store(db, readonly=True) as r:  # migrated: readers open it as serve does
+        assert r.counts()["actors"] > 0
+        with pytest.raises(sqlite3.OperationalError):
+            r.conn.execute("DELETE FROM actors")
+
+
+def test_newer_schema_is_refused(tmp_path):
+    db = tmp_path / "new.db"
+    con = sqlite3.connect(db)
+    con.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    con.close()
+    with pytest.raises(StoreError, match="newer storyline"):
+        Store(db)

@@ -18,6 +18,7 @@ import hashlib
 import re
 import unicodedata
 
+from ..budget import check
 from ..errors import NoArticle
 from ..model import Article, RawDocument, Removal
 from .boilerplate import classify, outlet_from_notice
@@ -46,7 +47,10 @@ def clean(raw: RawDocument) -> Article:
     """The cleaned Article for a raw document; raises :class:`NoArticle` if nothing is left."""
     paras = _paragraphs(normalize(raw.body))
     removed: list[Removal] = []
-    reasons = [classify(p) for p in paras]
+    reasons = []
+    for p in paras:
+        check()
+        reasons.append(classify(p))
     title = (raw.title or "").strip() or None
     if title is None and raw.kind == "text":
         body = [i for i, r in enumerate(reasons) if r is None]

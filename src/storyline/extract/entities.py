@@ -36,12 +36,14 @@ Data (``src/storyline/data/entities/``): ``curated.tsv`` is edited by hand; ``pl
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
 from ..model import Article, Entity, Span
+from ..budget import check
 from .segment import paragraphs, sentences
 
 # ---------------------------------------------------------------------------------------------
@@ -294,6 +296,7 @@ def _mark_initials(text: str, toks: list[_Tok], lex: _Lexicon) -> None:
     headline-case paragraph."""
     starts = {s.start for s in sentences(text)}
     headlines = [p for p in paragraphs(text) if _looks_like_headline(text[p.start:p.end], lex)]
+    headline_starts = [h.start for h in headlines]  # paragraphs: sorted and disjoint
     prev: _Tok | None = None
     for t in toks:
         if t.start in starts:
@@ -302,8 +305,10 @@ def _mark_initials(text: str, toks: list[_Tok], lex: _Lexicon) -> None:
             t.initial = True
         elif prev is not None and prev.text in (":", ";", "--", "\u2014", "\u2013") and t.start - prev.end <= 2:
             t.initial = True
-        if headlines and any(h.start <= t.start < h.end for h in headlines):
-            t.initial = True
+        if headlines:
+            k = bisect.bisect_right(headline_starts, t.start) - 1
+            if k >= 0 and t.start < headlines[k].end:
+                t.initial = True
         prev = t
 
 
@@ -343,6 +348,7 @@ def _runs(text: str, toks: list[_Tok]) -> list[tuple[int, int]]:
     """Index ranges [i, j) of maximal name-like runs, with particles and connectors inside."""
     runs = []
     i, n = 0, len(toks)
+    connectors = _ConnectorCounts(toks)
     while i < n:
         particle_start = (toks[i].low in ("al", "el") and toks[i].text.islower() and i + 1 < n
                           and toks[i + 1].cap and text[toks[i].end:toks[i + 1].start] == " ")
@@ -362,7 +368,7 @@ def _runs(text: str, toks: list[_Tok]) -> list[tuple[int, int]]:
                     break
                 j += 1
                 continue
-            if _joins(toks, i, j):
+            if _joins(toks, i, j, connectors):
                 j += 1
                 continue
             if _quoted_nickname(text, toks, j):
@@ -389,14 +395,41 @@ def _quoted_nickname(text: str, toks: list[_Tok], j: int) -> bool:
             and q1.end == nick.start and nick.end == q2.start and text[q2.end:nxt.start] == " ")
 
 
-def _joins(toks: list[_Tok], i: int, j: int) -> bool:
+class _ConnectorCounts:
+    """Prefix counts of "of"/"for" and of organisation heads taking "of" over the tokens, so that
+    whether a run already holds one is answered without copying the run (which was quadratic in a
+    long run: "Ministry of Ministry of ..."). Built on first use."""
+
+    def __init__(self, toks: list[_Tok]) -> None:
+        self.toks = toks
+        self.of_for: list[int] = []
+        self.of_heads: list[int] = []
+
+    def _build(self) -> None:
+        of_for, of_heads = [0], [0]
+        for t in self.toks:
+            of_for.append(of_for[-1] + (t.low in ("of", "for")))
+            of_heads.append(of_heads[-1] + (t.low in OF_ORG_HEADS))
+        self.of_for, self.of_heads = of_for, of_heads
+
+    def has_of_for(self, i: int, j: int) -> bool:
+        if not self.of_for:
+            self._build()
+        return self.of_for[j] - self.of_for[i] > 0
+
+    def has_of_head(self, i: int, j: int) -> bool:
+        if not self.of_heads:
+            self._build()
+        return self.of_heads[j] - self.of_heads[i] > 0
+
+
+def _joins(toks: list[_Tok], i: int, j: int, connectors: _ConnectorCounts) -> bool:
     """Whether the lower-case word or '&' at ``j`` continues the run ``toks[i:j]``."""
     t = toks[j]
     nxt = toks[j + 1] if j + 1 < len(toks) else None
     if nxt is None or not (nxt.cap or nxt.acronym or (t.low in ("of", "for") and nxt.low == "the")):
         return False
     left = toks[j - 1].low.rstrip(".")
-    run_lows = [x.low for x in toks[i:j]]
     if t.text == "&":
         return True
     if t.low in NAME_PARTICLES and t.text.islower():
@@ -405,7 +438,7 @@ def _joins(toks: list[_Tok], i: int, j: int) -> bool:
         if left in OF_ORG_HEADS or left in OF_LOC_HEADS or left in ROLE_HEADS:
             return True
         # a name already joined by "of"/"for" goes on ("Ministry for the Protection of Civilians")
-        return any(w in ("of", "for") for w in run_lows) or any(w in OF_ORG_HEADS for w in run_lows)
+        return connectors.has_of_for(i, j) or connectors.has_of_head(i, j)
     if t.low == "the" and toks[j - 1].low in ("of", "for"):
         return True
     if t.low == "and":
@@ -416,7 +449,7 @@ def _joins(toks: list[_Tok], i: int, j: int) -> bool:
         if k > j + 1 and toks[k - 1].low in ORG_HEADS:
             return True
         # "Centers for Disease Control and Prevention": one more word closing a formal "of/for" name
-        return k == j + 2 and any(w in ("of", "for") for w in run_lows)
+        return k == j + 2 and connectors.has_of_for(i, j)
     return False
 
 
@@ -1010,6 +1043,7 @@ def _cluster(ctx: _Ctx, definitions: dict[str, str]) -> list[_Actor]:
     actors.freeze_known(ctx.lex)
     # 2. attach every mention
     for m in ms:
+        check()
         a = _attach(m, actors, definitions, ctx)
         if a is None:
             a = _fallback_actor(m, actors.actor_for)
@@ -1250,6 +1284,7 @@ def extract_entities(article: Article) -> tuple[Entity, ...]:
     _dateline(ctx)
     taken = {k for m in ctx.mentions for k in range(m.start, m.end)}
     for i, j in _runs(text, toks):
+        check()
         if not any(k in taken for k in range(i, j)):
             _classify_run(ctx, i, j)
     definitions = _acronym_definitions(ctx)

@@ -57,6 +57,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from ..budget import check
 from ..model import Article, Entity, Figure, Span
 from .numbers import NumberMatch, find_numbers
 from .segment import sentences
@@ -389,33 +390,150 @@ def extract_figures(article: Article, entities: tuple[Entity, ...] = ()) -> tupl
         if k >= 0 and n.end <= sents[k].end:
             by_sentence.setdefault(k, []).append(n)
     out: list[Figure] = []
+    lookup = _EntityLookup(text, entities)
     for k, in_sentence in sorted(by_sentence.items()):
+        check()
         sent = sents[k]
         toks = _tokenize(text, sent, in_sentence)
         cands = [c for c in (_phrase(toks, i) for i, t in enumerate(toks) if t.num) if c]
         if not cands:
             continue
         _share_heads(toks, cands)
-        sent_text = sent.of(text)
-        context = text[sents[max(0, k - _PASSENGER_LOOKBACK)].start:sent.end]
+        facts = _SentenceFacts(toks, text, sent, sents[max(0, k - _PASSENGER_LOOKBACK)].start)
         for c in cands:
-            _categorise(toks, c)
+            _categorise(toks, c, facts)
         _inherit(toks, cands)
         for c in cands:
-            _fallback(toks, c, sent_text, context)
+            _fallback(toks, c, facts)
         sources = None
         for c in cands:
             if c.category is None:
                 continue
             if sources is None:
-                sources = _sources(text, sent)
-            source = min(sources, key=lambda s: abs(s[1].start - c.start), default=None)
-            out.append(_figure(text, c, _canonical_source(source, entities), entities, sent))
+                sources = _Sources(_sources(text, sent))
+            out.append(_figure(text, c, lookup.canonical_source(sources.nearest(c.start)), lookup, sent))
     return tuple(out)
 
 
+class _SentenceFacts:
+    """What the fallback rules ask of a candidate's sentence, computed once per sentence (asking per
+    candidate rescanned the sentence for every number in it: quadratic in one long sentence)."""
+
+    def __init__(self, toks: list[_Token], text: str, sent: Span, context_start: int) -> None:
+        self.toks, self.text, self.sent, self.context_start = toks, text, sent, context_start
+        self._frees: bool | None = None
+        self._kill: bool | None = None
+        self._displace: bool | None = None
+        self._last_displaced: int | None = None
+        self._offsets: list[int] = []
+
+    def frees_people(self) -> bool:
+        if self._frees is None:
+            self._frees = _frees_people(self.toks)
+        return self._frees
+
+    def kill_context(self) -> bool:
+        """The sentence speaks of killing."""
+        if self._kill is None:
+            self._kill = bool(_KILL_CONTEXT.search(self.sent.of(self.text)))
+        return self._kill
+
+    def displaced_after(self, i: int) -> bool:
+        """The words after token ``i`` say people were driven out ("to flee", "from their homes").
+
+        As searching the sentence's lower-case words (joined by spaces) from token ``i + 1`` on, but
+        answered from the last place such words start, found once per sentence: whether a match can
+        start at a place does not depend on where the search begins (a word boundary looks at the
+        character before it, a space at every token start)."""
+        if self._last_displaced is None:
+            lows = " ".join(t.low for t in self.toks)
+            offsets, pos = [], 0
+            for t in self.toks:
+                offsets.append(pos)
+                pos += len(t.low) + 1
+            offsets.append(len(lows))
+            self._offsets = offsets
+            last, m = -1, _DISPLACE_COMPLEMENT.search(lows)
+            while m is not None:
+                last = m.start()
+                m = _DISPLACE_COMPLEMENT.search(lows, last + 1)
+            self._last_displaced = last
+        return self._last_displaced >= self._offsets[i + 1]
+
+    def displace_context(self) -> bool:
+        """The sentence or the few before it speak of evacuation or flight."""
+        if self._displace is None:
+            self._displace = bool(_DISPLACE_CONTEXT.search(self.text[self.context_start:self.sent.end]))
+        return self._displace
+
+
+class _Sources:
+    """A sentence's sources and, for an offset, the one whose start is nearest (``min`` over the
+    list: on a tie, the one found first)."""
+
+    def __init__(self, found: list[tuple[str, Span]]) -> None:
+        self.found = found
+        order = sorted(range(len(found)), key=lambda i: found[i][1].start)
+        self.order = order
+        self.starts = [found[i][1].start for i in order]
+
+    def nearest(self, offset: int) -> tuple[str, Span] | None:
+        if not self.found:
+            return None
+        k = bisect.bisect_left(self.starts, offset)
+        # the nearest start is one of the two neighbours of ``offset`` (spans do not overlap, so
+        # starts are distinct); a tie goes to the earlier-found source, as ``min`` would
+        near = [self.order[j] for j in (k - 1, k) if 0 <= j < len(self.order)]
+        return self.found[min(near, key=lambda i: (abs(self.found[i][1].start - offset), i))]
+
+
+class _EntityLookup:
+    """The article's person and place mentions sorted by offset, built once per article, so that a
+    figure's source and place are found without scanning every mention of every entity."""
+
+    def __init__(self, text: str, entities: tuple[Entity, ...]) -> None:
+        self.text = text
+        self.entities = entities
+        persons = [(m.start, m.end, ei) for ei, e in enumerate(entities) if e.type == "PERSON"
+                   for m in e.mentions]
+        persons.sort()
+        self.persons = persons
+        self.person_starts = [p[0] for p in persons]
+        places = [(m.start, ei) for ei, e in enumerate(entities) if e.type in ("LOC", "GPE")
+                  for m in e.mentions]
+        places.sort()
+        self.places = places
+        self.place_starts = [p[0] for p in places]
+
+    def canonical_source(self, source: tuple[str, Span] | None) -> tuple[str, Span] | None:
+        """A source that is just a person's name gets the person's full name ("Kayal" -> "Firas
+        Kayal"): the first person (in entity order) with a mention inside the source's span and
+        at most four characters shorter than it."""
+        if source is None or len(source[0].split()) > 3:
+            return source
+        span = source[1]
+        lo = bisect.bisect_left(self.person_starts, span.start)
+        hi = bisect.bisect_left(self.person_starts, span.end + 1)
+        best = None
+        for start, end, ei in self.persons[lo:hi]:
+            if end <= span.end and end - start >= len(span) - 4 and (best is None or ei < best):
+                best = ei
+        return (self.entities[best].name, span) if best is not None else source
+
+    def place(self, c: _Cand, sent: Span) -> str | None:
+        """The first place introduced by "in" within 80 characters after the figure."""
+        limit = min(sent.end, c.end + 80)
+        k = bisect.bisect_left(self.place_starts, c.end)
+        while k < len(self.places) and self.places[k][0] < limit:
+            start, ei = self.places[k]
+            if self.text[start - 3:start] == "in ":
+                return self.entities[ei].name
+            k += 1
+        return None
+
+
 def _figure(text: str, c: _Cand, source: tuple[str, Span] | None,
-            entities: tuple[Entity, ...], sent: Span) -> Figure:
+            lookup: _EntityLookup, sent: Span) -> Figure:
     return Figure(
         span=Span(c.start, c.end),
         text=text[c.start:c.end],
@@ -425,7 +543,7 @@ def _figure(text: str, c: _Cand, source: tuple[str, Span] | None,
         unit=c.num.unit,
         source=source[0] if source else None,
         source_span=source[1] if source else None,
-        place=_place(text, c, entities, sent),
+        place=lookup.place(c, sent),
         confidence=_CONFIDENCE.get(c.how, 0.5),
     )
 
@@ -639,14 +757,14 @@ def _can_be_core(c: _Cand) -> bool:
     return c.head_kind in ("people", None) or c.num.kind == "percent"
 
 
-def _categorise(toks: list[_Token], c: _Cand) -> None:
+def _categorise(toks: list[_Token], c: _Cand, facts: _SentenceFacts) -> None:
     """Own cues: money, the governing verb left or right, participles, category nouns."""
     if c.num.kind == "money":
         c.category, c.how = "money", "money"
         return
     if not _can_be_core(c):
         return
-    cat = _left_cue(toks, c)
+    cat = _left_cue(toks, c, facts)
     how = "left"
     if cat is None and c.head is None and c.num.value == 1 and not c.num.digits:
         return  # a bare "one" is a pronoun unless it is an object ("killed one")
@@ -661,7 +779,7 @@ def _categorise(toks: list[_Token], c: _Cand) -> None:
         c.category, c.how = cat, how
 
 
-def _left_cue(toks: list[_Token], c: _Cand) -> str | None:
+def _left_cue(toks: list[_Token], c: _Cand, facts: _SentenceFacts) -> str | None:
     k = c.q - 1
     while k >= 0 and toks[k].low in _DETERMINERS:
         k -= 1
@@ -676,10 +794,8 @@ def _left_cue(toks: list[_Token], c: _Cand) -> str | None:
         return "taken hostage"
     if w in _HOLD_VERBS and c.head in _HOSTAGE_NOUNS:
         return "held hostage"
-    if w in _FORCE_VERBS:
-        rest = " ".join(t.low for t in toks[c.last + 1:])
-        if _DISPLACE_COMPLEMENT.search(rest):
-            return "displaced"
+    if w in _FORCE_VERBS and facts.displaced_after(c.last):
+        return "displaced"
     # "the death toll rose to 57", "the toll from Sunday's floods stood at 212"
     if w in _TOLL_LINKS:
         for j in range(k - 1, max(-1, k - _TOLL_WINDOW), -1):
@@ -774,45 +890,49 @@ def _inherit(toks: list[_Token], cands: list[_Cand]) -> None:
                 c.category, c.how = other.category, "inherit"
             else:
                 other.category, other.how = c.category, "inherit"
+    p: _Cand | None = None  # the latest earlier candidate with a core category
     for idx, c in enumerate(cands):
+        if idx > 0:
+            before = cands[idx - 1]
+            if before.category not in (None, "money", "other"):
+                p = before
         if c.category is not None or idx == 0:
             continue
         listed = c.q > 0 and toks[c.q - 1].low in _INCLUDING
         if not _can_be_core(c) and not listed:
             continue  # a counted thing takes a people category only as a listed member
-        prev = [p for p in cands[:idx] if p.category not in (None, "money", "other")]
-        if not prev:
+        if p is None:
             continue
         k = c.q - 1
         w = toks[k].low if k >= 0 else ""
-        p = prev[-1]
-        gap = [t.low for t in toks[p.last + 1:c.q]]
         if w in _INCLUDING or (k >= 1 and (toks[k - 1].low, w) in (("of", "whom"), ("among", "them"))):
             c.category, c.how = p.category, "inherit"
-        elif w in _APPOSITION_OPENERS and p is cands[idx - 1]:
+        elif p is not cands[idx - 1]:
+            continue
+        elif w in _APPOSITION_OPENERS:
             c.category, c.how = p.category, "inherit"
-        elif p is cands[idx - 1] and gap and all(g in _COORDINATORS or g == "," for g in gap) \
-                and len(gap) <= 2:
+        elif 0 < c.q - (p.last + 1) <= 2 and all(t.low in _COORDINATORS or t.low == ","
+                                                 for t in toks[p.last + 1:c.q]):
             c.category, c.how = p.category, "inherit"
 
 
-def _fallback(toks: list[_Token], c: _Cand, sent_text: str, context: str) -> None:
+def _fallback(toks: list[_Token], c: _Cand, facts: _SentenceFacts) -> None:
     """Noun and sentence defaults; then ``other`` for what still counts something."""
     if c.category is not None:
         return
     head = c.head
     core_ok = _can_be_core(c)
     if core_ok and head in _HOSTAGE_NOUNS:
-        c.category = "released" if _frees_people(toks) else "held hostage"
+        c.category = "released" if facts.frees_people() else "held hostage"
         c.how = "context"
-    elif core_ok and head in _PRISONER_NOUNS and _frees_people(toks):
+    elif core_ok and head in _PRISONER_NOUNS and facts.frees_people():
         c.category, c.how = "released", "context"
-    elif core_ok and head in _VICTIM_NOUNS and _KILL_CONTEXT.search(sent_text):
+    elif core_ok and head in _VICTIM_NOUNS and facts.kill_context():
         c.category, c.how = "killed", "context"
     elif _is_population(toks, c):
         c.category, c.how = "population", "noun"
     elif core_ok and c.head_kind == "people" and head in ("passengers", "passenger") \
-            and _DISPLACE_CONTEXT.search(context):
+            and facts.displace_context():
         c.category, c.how = "displaced", "context"
     elif c.head is not None or c.num.kind == "percent" or c.extra.get("relative_other"):
         if c.num.value == 1 and not c.num.digits and not c.num.scaled and c.category is None:
@@ -860,6 +980,7 @@ def _sources(text: str, sent: Span) -> list[tuple[str, Span]]:
     """Everyone the sentence attributes something to ("according to X", "X said", "said X")."""
     s = sent.of(text)
     out: list[tuple[str, Span]] = []
+    taken = bytearray(len(s))  # characters of the sentence inside a kept source (they never overlap)
     for pat in _SOURCE_PATTERNS:
         for m in pat.finditer(s):
             start, end = sent.start + m.start("src"), sent.start + m.end("src")
@@ -870,34 +991,7 @@ def _sources(text: str, sent: Span) -> list[tuple[str, Span]]:
                 continue
             if words[0] == "the" and len(words) > 1:  # "the army" -> "army"
                 start += len(src) - len(src[3:].lstrip())
-            span = Span(start, end)
-            if not any(span.overlaps(o[1]) for o in out):
-                out.append((text[start:end], span))
+            if taken.find(1, start - sent.start, end - sent.start) < 0:
+                out.append((text[start:end], Span(start, end)))
+                taken[start - sent.start:end - sent.start] = b"\x01" * (end - start)
     return out
-
-
-def _canonical_source(source: tuple[str, Span] | None,
-                      entities: tuple[Entity, ...]) -> tuple[str, Span] | None:
-    """A source that is just a person's name gets the person's full name ("Kayal" -> "Firas
-    Kayal")."""
-    if source is None or len(source[0].split()) > 3:
-        return source
-    for e in entities:
-        if e.type == "PERSON" and any(source[1].contains(m) and len(m) >= len(source[1]) - 4
-                                      for m in e.mentions):
-            return e.name, source[1]
-    return source
-
-
-def _place(text: str, c: _Cand, entities: tuple[Entity, ...], sent: Span) -> str | None:
-    if not entities:
-        return None
-    best = None
-    for e in entities:
-        if e.type not in ("LOC", "GPE"):
-            continue
-        for m in e.mentions:
-            if c.end <= m.start < min(sent.end, c.end + 80) and text[m.start - 3:m.start] == "in ":
-                if best is None or m.start < best[0]:
-                    best = (m.start, e.name)
-    return best[1] if best else None

@@ -25,6 +25,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from ..budget import check
+
 # ---------------------------------------------------------------------------------------------
 # Vocabulary
 
@@ -126,6 +128,7 @@ def find_numbers(text: str) -> list[NumberMatch]:
     """All number expressions of ``text``, in text order."""
     out = []
     for m in _NUMBER.finditer(text):
+        check()
         if _CHAIN_BEFORE.search(text, max(0, m.start() - 12), m.start()) or (
                 _CHAIN_AFTER.match(text, m.end())) or (
                 text.startswith("-", m.end()) and _DIGIT_HYPHEN.search(text, max(0, m.start() - 2),

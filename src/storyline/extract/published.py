@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ..budget import check
 from .dates import Expression, find_expressions, resolve_weekday
 from .segment import sentences
 
@@ -92,10 +93,14 @@ def _infer(text: str, today: date, assume_recent: bool) -> tuple[date, str] | No
     pins += _anchor_durations(text, exprs, weekdays, years_ok, today)
     floor = _floor(exprs)
     candidates: dict[date, tuple[float, str]] = {}
+    scores: dict[date, float] = {}  # a day's score does not depend on the pin that proposes it
     for pin in pins:
         d = max(pin.earliest, floor) if floor else pin.earliest
         while d <= min(pin.latest, today):
-            candidates[d] = (_score(d, weekdays, exprs), pin.kind)
+            if d not in scores:
+                check()
+                scores[d] = _score(d, weekdays, exprs)
+            candidates[d] = (scores[d], pin.kind)
             d += timedelta(days=1)
     if not candidates:
         return None
@@ -205,17 +210,24 @@ def _dateline(text: str, exprs: list[Expression], weekdays: list[Expression], ye
     return pins
 
 
-def _anchor_between(anchors: list[Expression], start: date, end: date) -> bool:
-    """Whether another cited day falls strictly between an anchor and the end of its duration (then
-    the duration is not counted from this anchor)."""
-    for a in anchors:
-        if a.year is not None:
-            days = [date(a.year, a.month, a.day)]
-        else:
-            days = [d for d in (_safe_date(start.year, a.month, a.day), _safe_date(end.year, a.month, a.day)) if d]
-        if any(start < d < end for d in days):
-            return True
-    return False
+class _CitedDays:
+    """The days the anchors cite, as sets: dated ones, and year-less ones by month and day."""
+
+    def __init__(self, anchors: list[Expression]) -> None:
+        self.dated = {date(a.year, a.month, a.day) for a in anchors if a.year is not None}
+        self.year_less = {(a.month, a.day) for a in anchors if a.year is None}
+
+    def between(self, start: date, end: date) -> bool:
+        """Whether another cited day falls strictly between an anchor and the end of its duration
+        (then the duration is not counted from this anchor). A year-less day counts in the years of
+        either end; the days between are few (durations are at most a month), so each is looked up
+        rather than every anchor compared."""
+        d = start + timedelta(days=1)
+        while d < end:
+            if d in self.dated or (d.month, d.day) in self.year_less:
+                return True
+            d += timedelta(days=1)
+        return False
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -238,6 +250,18 @@ def _anchor_durations(text: str, exprs: list[Expression], weekdays: list[Express
         return bisect.bisect_right(starts, offset) - 1
 
     latest = max((date(a.year, a.month, a.day) for a in anchors if a.year is not None), default=None)
+    cited = _CitedDays(anchors)
+    # The anchors a duration may run from: year-less ones when the text names no year, and, for an
+    # age, the latest dated one. Repeats of one day give the same pins, so each day is tried once
+    # (in order of first mention); the pins of one duration, weekday and tense are computed once.
+    year_less = [] if years else list(dict.fromkeys((a.month, a.day, None) for a in anchors if a.year is None))
+    dated = list(dict.fromkeys((a.month, a.day, a.year) for a in anchors
+                               if a.year is not None and date(a.year, a.month, a.day) == latest))
+    by_sentence: dict[int, list[Expression]] = {}
+    for w in weekdays:
+        if w.kind == "weekday":
+            by_sentence.setdefault(sentence_index(w.start), []).append(w)
+    pinned: dict[tuple, list[_Pin]] = {}
     pins = []
     for m in _DURATION.finditer(text):
         n_text = m.group("n").lower()
@@ -250,19 +274,29 @@ def _anchor_durations(text: str, exprs: list[Expression], weekdays: list[Express
         # weekday of their own sentence ("expiry early Friday following a seven-day pause")
         is_age = bool(_AGE_AFTER.match(text, m.end()))
         reach = _PAIR_SENTENCES if is_age else 0
-        near = [w for w in weekdays if w.kind == "weekday" and abs(sentence_index(w.start) - i) <= reach]
+        near = [w for k in range(i - reach, i + reach + 1) for w in by_sentence.get(k, ())]
         for w in near:
-            for a in anchors:
-                if a.year is None and years:
-                    continue  # a year-less anchor in a text naming years: too many ways to match
-                if a.year is not None and not is_age:
-                    continue  # measured on real news: other spans from a dated anchor mislead
-                if a.year is not None and date(a.year, a.month, a.day) != latest:
-                    continue  # durations run from the latest day the text cites
-                # the anchor's year options are those that make anchor + duration fall on the weekday
-                target_weekday = (w.weekday - days) % 7
-                for d in _candidate_days(a.month, a.day, a.year, target_weekday, years, today):
-                    event = d + timedelta(days=days)
-                    if event <= today and not _anchor_between(anchors, d, event):
-                        pins.append(_week_of(event, w.future, "anchor+duration"))
+            key = (days, is_age, w.weekday, w.future)
+            if key not in pinned:
+                check()
+                # a year-less anchor in a text naming years: too many ways to match; a dated one only
+                # for an age (measured on real news: other spans from a dated anchor mislead), and
+                # durations run from the latest day the text cites
+                pinned[key] = _duration_pins(year_less + (dated if is_age else []), days, w, years,
+                                             today, cited)
+            pins.extend(pinned[key])
+    return pins
+
+
+def _duration_pins(anchors: list[tuple[int, int, int | None]], days: int, w: Expression,
+                   years: list[int] | None, today: date, cited: _CitedDays) -> list[_Pin]:
+    """The pins of a duration of ``days`` ending on weekday ``w``, counted from each anchor day."""
+    pins = []
+    # the anchor's year options are those that make anchor + duration fall on the weekday
+    target_weekday = (w.weekday - days) % 7
+    for month, day, year in anchors:
+        for d in _candidate_days(month, day, year, target_weekday, years, today):
+            event = d + timedelta(days=days)
+            if event <= today and not cited.between(d, event):
+                pins.append(_week_of(event, w.future, "anchor+duration"))
     return pins

@@ -26,9 +26,11 @@ paragraph, no third-party libraries. Quotes F1 1.0 and speaker accuracy 1.0 on t
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
+from ..budget import check
 from ..model import Article, Entity, Quote, Span
 from .segment import ABBREVIATIONS, paragraphs
 from .speakers import (
@@ -153,8 +155,13 @@ _ELISION = re.compile(r"['\u2018\u2019](?:\d0s|em|til|cause|n|s|tis|twas)\b", re
 
 
 def _single_pairs(text: str, para: Span, pi: int, doubles: list[_Mark]) -> list[_Mark]:
+    # double quotations follow one another without overlapping: found by bisection, not a scan of
+    # the paragraph's quotations for every mark (quadratic on a paragraph of thousands of marks)
+    double_opens = [m.open for m in doubles]
+
     def inside_double(i: int) -> bool:
-        return any(m.open <= i < m.outer_end for m in doubles)
+        k = bisect.bisect_right(double_opens, i) - 1
+        return k >= 0 and i < doubles[k].outer_end
 
     openers, closers = [], []
     for mm in _SINGLE_MARK.finditer(text, para.start, para.end):
@@ -175,14 +182,16 @@ def _single_pairs(text: str, para: Span, pi: int, doubles: list[_Mark]) -> list[
     for o in openers:
         if o <= taken:
             continue
-        cands = [c for c in closers if o + 1 < c <= o + _MAX_SINGLE
-                 and not any(o < m.open < c for m in doubles)]
+        # closing marks within reach and before the next double quotation
+        k = bisect.bisect_right(double_opens, o)
+        reach = min(o + _MAX_SINGLE, double_opens[k] if k < len(double_opens) else o + _MAX_SINGLE)
+        cands = closers[bisect.bisect_right(closers, o + 1):bisect.bisect_right(closers, reach)]
         if not cands:
             continue
         # a plural possessive ("the workers' union") is a poor closing mark
-        good = [c for c in cands if not (text[c - 1] == "s" and c + 2 < para.end
-                                         and text[c + 1] == " " and text[c + 2].islower())]
-        c = (good or cands)[0]
+        c = next((c for c in cands if not (text[c - 1] == "s" and c + 2 < para.end
+                                           and text[c + 1] == " " and text[c + 2].islower())),
+                 cands[0])
         out.append(_Mark(o, o + 1, c, c, 1, pi, o == para.start))
         taken = c
     return out
@@ -266,10 +275,13 @@ class _Attributor:
         self.marks = find_quotations(self.text, self.paras)
         self.resolver = Resolver(self.text, entities)
         self.para_toks: list[list[Token]] = []
+        self.quote_token: dict[int, int] = {}  # mark index -> index of its Q token in the paragraph
+        self.mark_index = {id(m): idx for idx, m in enumerate(self.marks)}
         marks_by_para: dict[int, list[tuple[int, _Mark]]] = {}
         for idx, m in enumerate(self.marks):
             marks_by_para.setdefault(m.para, []).append((idx, m))
         for pi, para in enumerate(self.paras):
+            check()
             marks = marks_by_para.get(pi, [])
             qs = [(m.open, m.outer_end, idx) for idx, m in marks if m.kind == "quote"]
             ignore = [(m.open, m.outer_end) for _, m in marks if m.kind == "nickname"]
@@ -278,12 +290,20 @@ class _Attributor:
                        if m.kind == "name" and m.close is not None]
             toks = tokenize(self.text, para.start, para.end, qs)
             if ignore:
-                toks = [t for t in toks if not any(a <= t.start < b for a, b in ignore)]
+                toks = _without(toks, ignore)
+            for k, t in enumerate(toks):
+                if t.kind == Q:
+                    self.quote_token.setdefault(t.quote, k)
             self.para_toks.append(toks)
             self.resolver.index_paragraph(toks)
         self.resolver.note_gender_evidence(self.text)
+        self.resolver.freeze()
         self.headline = False
         self.para_events: dict[int, list[tuple[int, _Event]]] = {}
+        self._history_by_para: dict[int, list] | None = None
+        self._prefix_cache: dict[int, _PrefixCounts] = {}
+        self._toks: list[Token] = []
+        self._break_list: list[int] | None = None
 
     # -- per sentence ----------------------------------------------------------------------------
 
@@ -292,7 +312,9 @@ class _Attributor:
             self.resolver.prev_toks = self.para_toks[pi - 1] if pi else []
             self.resolver.window_start = self.paras[max(0, pi - 2)].start
             self.headline = _is_headline(toks)
+            self._toks, self._break_list = toks, None
             for s, e in _sentences(toks, self.marks, self.text):
+                check()
                 self._sentence(toks, s, e, pi)
 
     def _sentence(self, toks: list[Token], s: int, e: int, pi: int) -> None:
@@ -310,14 +332,27 @@ class _Attributor:
         self.para_events.setdefault(pi, []).extend(
             (toks[ev.cue].start, ev) for ev in events if ev.speaker is not None and ev.speaker.name)
         quotes = [k for k in range(s, e) if toks[k].kind == Q]
-        for k in quotes:
-            self._attribute(toks, s, e, k, events)
+        if quotes:
+            looked_up = _SentenceEvents(toks, events, self._prefix_counts(pi))
+            for k in quotes:
+                self._attribute(toks, s, e, k, looked_up)
+
+    def _breaks(self) -> list[int]:
+        """Indices of the current paragraph's commas and quotations (see ``subject_at_start``)."""
+        if self._break_list is None:
+            self._break_list = [k for k, t in enumerate(self._toks) if t.text == "," or t.kind == Q]
+        return self._break_list
+
+    def _prefix_counts(self, pi: int) -> "_PrefixCounts":
+        if pi not in self._prefix_cache:
+            self._prefix_cache = {pi: _PrefixCounts(self.para_toks[pi])}
+        return self._prefix_cache[pi]
 
     def _events(self, toks: list[Token], s: int, e: int) -> list[_Event]:
         res = self.resolver
         sent_words = {t.low for t in toks[s:e]}
         issuer = bool(sent_words & {"statement", "communique", "release"})
-        events: list[_Event] = []
+        events = _EventList(toks)
         for c in range(s, e):
             t = toks[c]
             verb = None
@@ -423,11 +458,10 @@ class _Attributor:
                 return _Event(c, verb, ph, res.resolve(toks, ph, toks[ph.i].start, (s, e)))
         if is_participle(t) or c - 1 >= s and toks[c - 1].low == "to":
             # participles and infinitives take the main clause's subject
-            prev = next((ev for ev in reversed(events) if ev.speaker is not None
-                         and ev.speaker.name and not is_participle(toks[ev.cue])), None)
+            prev = events.last_named_main
             if prev is not None:
                 return _Event(c, verb, prev.phrase, prev.speaker)
-            ph = subject_at_start(toks, s, c)
+            ph = subject_at_start(toks, s, c, self._breaks())
             if ph is None or ph is COORDINATED:
                 return None
             return _Event(c, verb, ph, res.resolve(toks, ph, toks[ph.i].start, (s, e)))
@@ -439,17 +473,16 @@ class _Attributor:
             if sub is not None:
                 ph = Phrase(sub + 1, sub + 2)
                 return _Event(c, verb, ph, res.resolve(toks, ph, toks[ph.i].start, (s, e)))
-            prev = next((ev for ev in reversed(events) if ev.speaker is not None), None)
+            prev = events.last_spoken
             if prev is not None:
                 return _Event(c, verb, prev.phrase, prev.speaker)
-            ph = subject_at_start(toks, s, c)
+            ph = subject_at_start(toks, s, c, self._breaks())
         if ph is None or ph is COORDINATED:
             return None
         sp = res.resolve(toks, ph, toks[ph.i].start, (s, e))
         # "the ministry said it rejected ...": a pronoun inside another speaker's clause
         if ph.j - ph.i == 1 and toks[ph.i].low in ("it", "they") and events:
-            prev = next((ev for ev in reversed(events) if ev.speaker is not None
-                         and ev.speaker.name), None)
+            prev = events.last_named
             if prev is not None:
                 return _Event(c, verb, ph, Speaker(prev.speaker.name, prev.speaker.type,
                                                    prev.speaker.anonymous, sp.span))
@@ -480,24 +513,24 @@ class _Attributor:
         ph = Phrase(i, ph.j)
         return _Event(c, verb, ph, self.resolver.resolve(toks, ph, toks[ph.i].start, (s, c)))
 
-    def _attribute(self, toks, s, e, k, events: list[_Event]) -> None:
+    def _attribute(self, toks, s, e, k, looked_up: "_SentenceEvents") -> None:
         m = self.marks[toks[k].quote]
+        events, counts = looked_up.events, looked_up.counts
+        # the events before the quotation are events[:first_after]
+        first_after = bisect.bisect_left(looked_up.cues, k)
         # (1) right after the quotation: '"...," X said' / '"...," said X' / '"...", according to X'
         j = k + 1
         while j < e and toks[j].text in (",", "--", "\u2014", "\u2013", "-", "\u2015", "|"):
             j += 1
-        for ev in events:
-            if ev.cue < k:
-                continue
+        if first_after < len(events):
+            ev = events[first_after]
             if ev.inverted and ev.cue == j or not ev.inverted and ev.phrase is not None \
-                    and ev.phrase.i >= j and ev.cue > j and all(
-                        _title_like(toks[x]) for x in range(j, ev.phrase.i)) and not any(
-                        toks[x].kind == Q for x in range(k + 1, ev.cue)):
+                    and ev.phrase.i >= j and ev.cue > j and counts.all_title_like(j, ev.phrase.i) \
+                    and not counts.any_quote(k + 1, ev.cue):
                 # "rebel Oil and Finance Minister Ali Tarhouni said": the chunker may start the
                 # phrase inside a long title, which still belongs to the attribution
                 self._set(m, ev, "after")
                 return
-            break
         # a quotation ending its sentence with "?" or "!" followed by a bare attribution
         if j >= e and k == e - 1:
             ev = self._next_sentence_attribution(toks, e)
@@ -506,26 +539,20 @@ class _Attributor:
                 return
         # a name with no cue verb right after: '"...," NATO spokeswoman Oana Lungescu in ...'
         # (2) the nearest cue before it in the sentence
-        before = [ev for ev in events if ev.cue < k]
-        if before:
-            ev = before[-1]
+        if first_after:
+            ev = events[first_after - 1]
             # 'X told ... that Y had announced ceasefires, but "..."': the quotation is a new
             # clause of X's statement, not the object of the nearer verb
-            if len(before) > 1 and (any(toks[x].text in (",", ";") and x + 1 < k and
-                                        toks[x + 1].low in ("but", "and", "yet")
-                                        for x in range(ev.cue + 1, k))
+            if first_after > 1 and (counts.any_clause_join(ev.cue + 1, k)
                                     or ev.phrase is not None and ev.phrase.relative):
-                ev = before[-2]
+                ev = events[first_after - 2]
             self._set(m, ev, "before")
             return
         # (3) an attribution closing the sentence: '..., said John Coffee, a law professor.'
-        after = [ev for ev in events if ev.cue > k and ev.phrase is not None]
-        for ev in reversed(after):
-            first = min(ev.cue, ev.phrase.i)
-            if first - 1 > k and toks[first - 1].text == "," or ev.verb in (
-                    "according to", "in the words of"):
-                self._set(m, ev, "end")
-                return
+        ev = looked_up.closing_attribution(k)
+        if ev is not None:
+            self._set(m, ev, "end")
+            return
         if j < e and toks[j].is_cap and toks[k + 1].kind != Q:
             ph = phrase_right(toks, j - 1, e)
             if ph is not None and name_tokens(toks, ph.i, ph.j) is not None:
@@ -549,9 +576,9 @@ class _Attributor:
 
     def _events_quiet(self, toks, s, e) -> list[_Event]:
         res = self.resolver
-        saved = list(res.history)
+        kept = len(res.history)  # the resolver only appends to its history: cut back, not copied
         evs = self._events(toks, s, e)
-        res.history = saved
+        del res.history[kept:]
         return evs
 
     def _set(self, m: _Mark, ev: _Event, how: str) -> None:
@@ -568,17 +595,35 @@ class _Attributor:
             by_para.setdefault(m.para, []).append(m)
         # a quotation forming its own sentence takes its paragraph's speaker
         for pi, ms in by_para.items():
-            for m in ms:
+            events = self.para_events.get(pi, [])
+            event_positions = [pos for pos, _ in events]
+            in_order = all(a <= b for a, b in zip(event_positions, event_positions[1:]))
+            # the nearest attributed quotation before each one (updated as speakers are set) and
+            # after it (not yet visited, so as it was before the loop): one pass each way, not a
+            # scan of the paragraph per quotation
+            next_named: list[_Mark | None] = [None] * len(ms)
+            for x in range(len(ms) - 2, -1, -1):
+                nxt = ms[x + 1]
+                next_named[x] = nxt if _named(nxt) else next_named[x + 1]
+            last_named: _Mark | None = None
+            for x, m in enumerate(ms):
+                check()
                 if m.speaker is None and self._stands_alone(m):
-                    src = self._nearest_attributed(m, ms)
-                    said = [ev for pos, ev in self.para_events.get(pi, []) if pos < m.open]
-                    if said and (src is None or src.open > m.open):
+                    src = last_named if last_named is not None else next_named[x]
+                    if in_order:
+                        said = bisect.bisect_left(event_positions, m.open)
+                        last_said = events[said - 1][1] if said else None
+                    else:
+                        last_said = next((ev for pos, ev in reversed(events) if pos < m.open), None)
+                    if last_said is not None and (src is None or src.open > m.open):
                         # 'X called him a master at ... . "He showed again and again ..."'
-                        ev = said[-1]
+                        ev = last_said
                         m.speaker, m.cue, m.how = ev.speaker, ev.verb, "paragraph"
                         m.confidence = 0.8
                     elif src is not None:
                         self._copy(m, src, "paragraph", 0.9)
+                if _named(m):
+                    last_named = m
         # the paragraphs of one multi-paragraph quotation share a speaker
         chains: list[list[_Mark]] = []
         for m in quotes:
@@ -613,18 +658,11 @@ class _Attributor:
     def _stands_alone(self, m: _Mark) -> bool:
         """Whether the quotation starts its sentence and nothing but attribution follows."""
         toks = self.para_toks[m.para]
-        k = next(x for x, t in enumerate(toks) if t.kind == Q and self.marks[t.quote] is m)
+        k = self.quote_token[self.mark_index[id(m)]]
         if k > 0 and toks[k - 1].text not in (".", "!", "?", ":") and toks[k - 1].kind != Q and \
                 not (toks[k - 1].text.endswith(".") and toks[k - 1].kind == W):
             return False
         return True
-
-    def _nearest_attributed(self, m: _Mark, ms: list[_Mark]) -> _Mark | None:
-        before = [x for x in ms if x.open < m.open and x.speaker is not None and x.speaker.name]
-        if before:
-            return before[-1]
-        after = [x for x in ms if x.open > m.open and x.speaker is not None and x.speaker.name]
-        return after[0] if after else None
 
     def _previous_speaker(self, pi: int, by_para: dict[int, list[_Mark]]) -> _Mark | None:
         prev = by_para.get(pi - 1)
@@ -634,9 +672,8 @@ class _Attributor:
         if pi - 1 < 0:
             return None
         # no quotation before: the person the previous paragraph is about (its latest subject)
-        para = self.paras[pi - 1]
-        refs = [r for r in self.resolver.history if para.start <= r.pos < para.end
-                and r.type in ("PERSON", "ORG") and (r.speaker or r.type == "PERSON")]
+        refs = [r for r in self._history_in(pi - 1)
+                if r.type in ("PERSON", "ORG") and (r.speaker or r.type == "PERSON")]
         if not refs:
             return None
         r = refs[-1]
@@ -644,6 +681,18 @@ class _Attributor:
         fake.speaker = Speaker(r.name, r.type, r.anonymous, r.span, r)
         fake.confidence = 0.6
         return fake
+
+    def _history_in(self, pi: int) -> list:
+        """The resolver's referents within paragraph ``pi``, in the order they were remembered
+        (grouped once: the history is complete when speakers are propagated)."""
+        if self._history_by_para is None:
+            starts = [p.start for p in self.paras]
+            self._history_by_para = {}
+            for r in self.resolver.history:
+                k = bisect.bisect_right(starts, r.pos) - 1
+                if k >= 0 and r.pos < self.paras[k].end:
+                    self._history_by_para.setdefault(k, []).append(r)
+        return self._history_by_para.get(pi, [])
 
     def _copy(self, m: _Mark, src: _Mark, how: str, conf: float) -> None:
         m.speaker, m.cue, m.how = src.speaker, src.cue, how
@@ -672,6 +721,111 @@ class _Attributor:
 
 
 _BE = frozenset({"be", "been", "being", "was", "were", "is", "are", "'s"})
+
+
+class _EventList(list):
+    """A sentence's events so far, keeping the latest of each kind that later cues look back for
+    (scanning back through the list for every cue was quadratic in a long sentence)."""
+
+    def __init__(self, toks: list[Token]) -> None:
+        super().__init__()
+        self.toks = toks
+        self.last_spoken: _Event | None = None  # speaker is not None
+        self.last_named: _Event | None = None  # ... and has a name
+        self.last_named_main: _Event | None = None  # ... and its cue is not a participle
+
+    def append(self, ev: _Event) -> None:
+        super().append(ev)
+        if ev.speaker is not None:
+            self.last_spoken = ev
+            if ev.speaker.name:
+                self.last_named = ev
+                if not is_participle(self.toks[ev.cue]):
+                    self.last_named_main = ev
+
+
+class _PrefixCounts:
+    """Prefix counts over a paragraph's tokens, so that attribution asks "any quotation between
+    these tokens?" in constant time instead of scanning the stretch for every quotation."""
+
+    def __init__(self, toks: list[Token]) -> None:
+        self.quotes = self._prefix(t.kind == Q for t in toks)
+        self.not_title_like = self._prefix(not _title_like(t) for t in toks)
+        # a clause opened by ", but" / "; and" / ", yet": marked on the punctuation
+        self.clause_joins = self._prefix(
+            toks[x].text in (",", ";") and x + 1 < len(toks) and toks[x + 1].low in ("but", "and", "yet")
+            for x in range(len(toks)))
+
+    @staticmethod
+    def _prefix(flags) -> list[int]:
+        out = [0]
+        for f in flags:
+            out.append(out[-1] + (1 if f else 0))
+        return out
+
+    def any_quote(self, i: int, j: int) -> bool:
+        """A quotation among tokens ``[i, j)``."""
+        return j > i and self.quotes[j] - self.quotes[i] > 0
+
+    def all_title_like(self, i: int, j: int) -> bool:
+        """Every token of ``[i, j)`` may belong to a title ("rebel Oil and Finance Minister")."""
+        return j <= i or self.not_title_like[j] - self.not_title_like[i] == 0
+
+    def any_clause_join(self, i: int, k: int) -> bool:
+        """A clause-opening ", but" whose conjunction stands before token ``k``, punctuation at
+        ``[i, k - 1)``."""
+        return k - 1 > i and self.clause_joins[k - 1] - self.clause_joins[i] > 0
+
+
+class _SentenceEvents:
+    """A sentence's cue events (in cue order) with what attribution looks up in them for each of
+    the sentence's quotations, which are attributed in text order."""
+
+    def __init__(self, toks: list[Token], events: list[_Event], counts: _PrefixCounts) -> None:
+        self.events = events
+        self.counts = counts
+        self.cues = [ev.cue for ev in events]
+        # A closing attribution ('..., said John Coffee') serves a quotation at token k when k is
+        # below its threshold: its cue for "according to", else the comma opening it.
+        self.thresholds = [self._threshold(toks, ev) for ev in events]
+        self._last = len(events) - 1
+
+    @staticmethod
+    def _threshold(toks: list[Token], ev: _Event) -> int:
+        if ev.phrase is None:
+            return -1
+        if ev.verb in ("according to", "in the words of"):
+            return ev.cue
+        first = min(ev.cue, ev.phrase.i)
+        return first - 1 if first >= 1 and toks[first - 1].text == "," else -1
+
+    def closing_attribution(self, k: int) -> _Event | None:
+        """The last event serving as closing attribution of a quotation at token ``k``. Asked with
+        ``k`` increasing, so an event that fails once fails for good: one pass per sentence."""
+        while self._last >= 0 and self.thresholds[self._last] <= k:
+            self._last -= 1
+        return self.events[self._last] if self._last >= 0 else None
+
+
+def _named(m: _Mark) -> bool:
+    return m.speaker is not None and bool(m.speaker.name)
+
+
+def _without(toks: list[Token], ignore: list[tuple[int, int]]) -> list[Token]:
+    """The tokens (in text order) that start inside none of the ``[a, b)`` ranges of ``ignore``.
+
+    One sweep: a token is inside a range iff the ranges opening at or before it reach past it."""
+    out = []
+    ranges = sorted(ignore)
+    r = 0
+    reach = -1  # furthest end of the ranges opened so far
+    for t in toks:
+        while r < len(ranges) and ranges[r][0] <= t.start:
+            reach = max(reach, ranges[r][1])
+            r += 1
+        if reach <= t.start:
+            out.append(t)
+    return out
 
 
 def _not_speech(toks: list[Token], s: int, e: int, c: int) -> bool:

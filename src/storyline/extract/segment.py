@@ -7,9 +7,11 @@ letter, digit or opening quote, except after known abbreviations and initials ("
 """
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
+from ..budget import check
 from ..model import Span
 
 _PARA_BREAK = re.compile(r"\n\s*\n")
@@ -93,13 +95,13 @@ def sentences(text: str) -> tuple[Span, ...]:
     """Spans of all sentences, paragraph by paragraph, in text order."""
     out: list[Span] = []
     for p in paragraphs(text):
+        check()
         out.extend(sentences_in(text, p))
     return tuple(out)
 
 
 def sentence_at(text: str, offset: int) -> Span | None:
-    """The sentence containing ``offset``, if any."""
-    for s in sentences(text):
-        if s.start <= offset < s.end:
-            return s
-    return None
+    """The sentence containing ``offset``, if any (sentences are sorted and do not overlap)."""
+    sents = sentences(text)
+    k = bisect.bisect_right([s.start for s in sents], offset) - 1
+    return sents[k] if k >= 0 and offset < sents[k].end else None

@@ -492,8 +492,11 @@ def phrase_right(toks: list[Token], c: int, hi: int) -> Phrase | None:
     return Phrase(i, j, role)
 
 
-def subject_at_start(toks: list[Token], s: int, e: int) -> Phrase | None:
-    """The subject of a sentence, past fronted adverbials ("In a statement, ...", "On Monday")."""
+def subject_at_start(toks: list[Token], s: int, e: int, breaks: list[int] | None = None) -> Phrase | None:
+    """The subject of a sentence, past fronted adverbials ("In a statement, ...", "On Monday").
+
+    ``breaks``: the sorted indices of the paragraph's commas and quotations, if the caller has
+    them (then a fronted adverbial's end is found by bisection, not by a scan to ``e``)."""
     i = s
     while i < e and toks[i].low in LEADING_ADVERBS and toks[i].kind == W:
         i += 1
@@ -519,7 +522,11 @@ def subject_at_start(toks: list[Token], s: int, e: int) -> Phrase | None:
                                                          "although", "though", "because") \
         or first.low.endswith("ing") or first.low in TIME_WORDS
     if fronted:
-        comma = next((k for k in range(i, e) if toks[k].text == "," or toks[k].kind == Q), None)
+        if breaks is None:
+            comma = next((k for k in range(i, e) if toks[k].text == "," or toks[k].kind == Q), None)
+        else:
+            b = bisect.bisect_left(breaks, i)
+            comma = breaks[b] if b < len(breaks) and breaks[b] < e else None
         if comma is not None and toks[comma].text == ",":
             i = comma + 1
         else:
@@ -732,6 +739,8 @@ class Resolver:
     mentions: list[tuple[int, str, bool, Span]] = field(default_factory=list)  # person names
     window_start: int = 0  # referents from here on are "recent" (set per paragraph)
     _entity_index: _EntityIndex | None = field(default=None, init=False, repr=False)
+    _full_name_keys: set[tuple[str, str]] = field(default_factory=set, init=False, repr=False)
+    _canonical: dict[str, str] | None = field(default=None, init=False, repr=False)
 
     # -- building ------------------------------------------------------------------------------
 
@@ -793,9 +802,9 @@ class Resolver:
         if len(words) > 1:
             keys = {words[-1], words[0], _ARTICLE_PREFIX.sub("", words[-1])}
             for key in keys:
-                lst = self.full_names.setdefault(key, [])
-                if full not in lst:
-                    lst.append(full)
+                if (key, full) not in self._full_name_keys:
+                    self._full_name_keys.add((key, full))
+                    self.full_names.setdefault(key, []).append(full)
         g = _gender_of_words(title_words)
         if g:
             self.gender.setdefault(self.canonical_person(words[-1]), g)
@@ -810,19 +819,34 @@ class Resolver:
 
     # -- names ---------------------------------------------------------------------------------
 
+    def freeze(self) -> None:
+        """Marks the name index complete (every paragraph indexed): from now on the canonical
+        person of a name cannot change, so it is computed once per name."""
+        self._canonical = {}
+
     def canonical_person(self, name: str) -> str:
         """The longest full name in the article ending (or else starting) with ``name``."""
+        if self._canonical is None:
+            return self._canonical_person(name)
+        hit = self._canonical.get(name)
+        if hit is None:
+            hit = self._canonical[name] = self._canonical_person(name)
+        return hit
+
+    def _canonical_person(self, name: str) -> str:
         words = name.split()
         key = words[-1]
         bare = _ARTICLE_PREFIX.sub("", key)
-        cands = [f for f in self.full_names.get(key, [])
+        known = self.full_names.get(key, [])
+        cands = [(x, f) for x, f in enumerate(known)
                  if _ARTICLE_PREFIX.sub("", f.split()[-1]) == bare
                  and len(f.split()) >= len(words) and (f.endswith(name) or len(words) == 1)]
         if not cands and len(words) == 1:
-            cands = [f for f in self.full_names.get(key, []) if f.split()[0] == key]
+            cands = [(x, f) for x, f in enumerate(known) if f.split()[0] == key]
         if not cands:
             return name
-        return max(cands, key=lambda f: (len(f.split()), -self.full_names[key].index(f)))
+        # the longest, the first named on ties
+        return max(cands, key=lambda xf: (len(xf[1].split()), -xf[0]))[1]
 
     def entity_for(self, span: Span, name: str) -> Entity | None:
         """The entity mentioned at ``span`` (largest overlap, people and organisations first),
@@ -916,7 +940,11 @@ class Resolver:
             if ref is not None:
                 return Speaker(ref.name, ref.type, ref.anonymous, span, ref)
         if len(lows) == 1 and lows[0] in ("one", "another"):
-            noun = _last_counted_noun(self.prev_toks + toks[:i], len(self.prev_toks) + i)
+            # the 60 tokens it looks back over (copying the paragraphs was quadratic)
+            window = toks[max(0, i - _COUNTED_LOOKBACK - 1):i]
+            if len(window) <= _COUNTED_LOOKBACK:
+                window = self.prev_toks[max(0, len(self.prev_toks) - (_COUNTED_LOOKBACK + 1 - len(window))):] + window
+            noun = _last_counted_noun(window, len(window))
             if noun:
                 return Speaker(f"one {noun}", "PERSON", True, span)
         singular = head[:-3] + "y" if head.endswith("ies") else head[:-2] if head.endswith(
@@ -1074,9 +1102,12 @@ _GENERIC_PERSONS = _forms("man woman boy girl mother father wife husband")
 _NUMBER_WORDS = _forms("two three four five six seven eight nine ten several some both dozens")
 
 
+_COUNTED_LOOKBACK = 60  # tokens
+
+
 def _last_counted_noun(toks: list[Token], i: int) -> str | None:
     """"Two militants appeared ... One read a statement": the noun "One" stands for."""
-    for x in range(i - 1, max(-1, i - 60), -1):
+    for x in range(i - 1, max(-1, i - _COUNTED_LOOKBACK), -1):
         t = toks[x]
         if x > 0 and t.kind == W and t.low.endswith("s") and not t.is_cap and (
                 toks[x - 1].low in _NUMBER_WORDS or toks[x - 1].text.isdigit()):

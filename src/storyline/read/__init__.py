@@ -10,7 +10,7 @@ from typing import Iterator
 
 from ..errors import StorylineError
 from ..model import RawDocument
-from .decode import decode
+from .decode import decode, without_surrogates
 from .jsonl import iter_json, iter_jsonl
 from .markdown import has_front_matter, read_markdown
 from .sources import MAX_DOCUMENT_BYTES, Source, iter_sources
@@ -67,10 +67,11 @@ def read_string(text: str, source: str, suffix: str = "") -> RawDocument:
     if suffix in _HTML_EXT or _HTML_START.match(text[:4096]):
         from .html import read_html  # lazy: keeps start-up light when no HTML is read
 
-        return read_html(text, source)
+        return without_surrogates(read_html(text, source))
     if has_front_matter(text) or suffix in {".md", ".markdown"}:
-        return read_markdown(text, source)
-    return read_text(text, source)
+        return without_surrogates(read_markdown(text, source))
+    return without_surrogates(read_text(text, source))
+
 
 
 def _looks_json(text: str) -> bool:

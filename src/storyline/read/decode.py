@@ -8,8 +8,11 @@ signatures, NUL bytes, or a high share of control characters in the first 8 KiB.
 from __future__ import annotations
 
 import codecs
+import dataclasses
+import re
 
 from ..errors import BinaryDocument, EmptyDocument
+from ..model import RawDocument
 
 _SNIFF = 8192
 # A share of C0 control characters (other than tab, newline, carriage return, form feed) above
@@ -77,3 +80,30 @@ def _check_text(text: str) -> str:
     if not text.strip():
         raise EmptyDocument("empty document")
     return text
+
+
+# A UTF-16 surrogate on its own is not a character. Decoding never makes one, but escapes in JSON
+# ("\\udcff") and YAML do, and Python keeps undecodable bytes of file names as such; a document
+# holding one cannot be written out as UTF-8 (printing or storing it fails).
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(doc: RawDocument) -> RawDocument:
+    """The document with every lone surrogate (in its text, fields and metadata) replaced by
+    U+FFFD, the replacement character; the same document when it has none (the usual case)."""
+    changes = {f: _scrub(getattr(doc, f)) for f in ("source", "body", "title", "published", "author", "url", "outlet")
+               if isinstance(getattr(doc, f), str) and _LONE_SURROGATE.search(getattr(doc, f))}
+    metadata = _scrub(doc.metadata)
+    if metadata != doc.metadata:
+        changes["metadata"] = metadata
+    return dataclasses.replace(doc, **changes) if changes else doc
+
+
+def _scrub(value):
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(_scrub(v) for v in value)
+    return value

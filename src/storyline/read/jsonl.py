@@ -11,7 +11,7 @@ from typing import Any, BinaryIO, Iterator
 
 from ..errors import BadRecord, DocumentTooLarge, StorylineError
 from ..model import RawDocument
-from .decode import decode
+from .decode import decode, without_surrogates
 from .published import normalize_published
 
 _TEXT_KEYS = ("text", "body", "content", "article", "maintext")
@@ -96,6 +96,10 @@ def _no_constant(name: str) -> None:
 
 
 def record_to_document(obj: Any, where: str) -> RawDocument:
+    return without_surrogates(_record_to_document(obj, where))
+
+
+def _record_to_document(obj: Any, where: str) -> RawDocument:
     if not isinstance(obj, dict):
         raise BadRecord(f"a record must be a JSON object, not {type(obj).__name__}")
     url = _str(obj.get("url") or obj.get("link"))

@@ -80,6 +80,14 @@ class Source:
         return data
 
 
+def display_name(name: str) -> str:
+    """A path as text that can be printed and stored: bytes of a file name that are not UTF-8
+    (which Python keeps as lone surrogates) are written as escapes (``caf\\xe9.txt``)."""
+    if name.isascii():
+        return name
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _mb(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB"
 
@@ -91,18 +99,19 @@ def iter_sources(paths: list[str]) -> Iterator[Source | tuple[str, ReadError]]:
             yield Source("-", None)
             continue
         p = Path(given)
+        shown = display_name(given)
         try:
             if p.is_dir():
                 yield from _walk(p, given)
             elif p.exists():
                 if not os.access(p, os.R_OK):
-                    yield given, ReadError("permission denied")
+                    yield shown, ReadError("permission denied")
                 else:
-                    yield Source(given, p)
+                    yield Source(shown, p)
             else:
-                yield given, ReadError("no such file or directory")
+                yield shown, ReadError("no such file or directory")
         except OSError as e:
-            yield given, ReadError(f"cannot read: {e.strerror or e}")
+            yield shown, ReadError(f"cannot read: {e.strerror or e}")
 
 
 def _walk(root: Path, given: str) -> Iterator[Source | tuple[str, ReadError]]:
@@ -113,11 +122,11 @@ def _walk(root: Path, given: str) -> Iterator[Source | tuple[str, ReadError]]:
             if fn.startswith(".") or fn in _SKIP_NAMES or any(fn.endswith(s) for s in _SKIP_SUFFIXES):
                 continue
             full = Path(dirpath) / fn
-            name = os.path.join(given, os.path.relpath(full, root))
+            name = display_name(os.path.join(given, os.path.relpath(full, root)))
             if not os.access(full, os.R_OK):
                 yield name, ReadError("permission denied")
             else:
                 yield Source(name, full)
         while errors:
             e = errors.pop(0)
-            yield str(getattr(e, "filename", given)), ReadError(f"cannot list directory: {e.strerror or e}")
+            yield display_name(str(getattr(e, "filename", given))), ReadError(f"cannot list directory: {e.strerror or e}")

@@ -8,13 +8,16 @@ across articles later reads small rows instead of re-reading texts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Iterable, Iterator, Mapping, TypeVar
 
+from ..budget import check
 from ..model import Extraction
 from .duplicates import band_keys, signature
 from .series import Point, points_from
 from .stories import story_features
 from .timeline import Event, events_from
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +32,19 @@ class Derived:
 
 
 def derive(x: Extraction) -> Derived:
+    """Runs within the document's time budget (see :mod:`storyline.budget`): checked between the
+    steps and for every point and event produced."""
+    check()
     sig = signature(x.article.text)
-    return Derived(points=tuple(points_from(x)), events=tuple(events_from(x)), signature=sig,
-                   bands=tuple(band_keys(sig)), features=story_features(x))
+    check()
+    points = tuple(_checked(points_from(x)))
+    events = tuple(_checked(events_from(x)))
+    check()
+    return Derived(points=points, events=events, signature=sig, bands=tuple(band_keys(sig)),
+                   features=story_features(x))
+
+
+def _checked(items: Iterable[T]) -> Iterator[T]:
+    for item in items:
+        check()
+        yield item

@@ -133,7 +133,7 @@ def best_match(sig: bytes, candidates: Iterable[tuple[Id, bytes]],
     best: tuple[float, Id] | None = None
     for cid, csig in candidates:
         s = similarity(sig, csig)
-        if s >= threshold and (best is None or s > best[0] or (s == best[0] and _key(cid) < _key(best[1]))):
+        if s >= threshold and (best is None or s > best[0] or (s == best[0] and id_key(cid) < id_key(best[1]))):
             best = (s, cid)
     return None if best is None else (best[1], best[0])
 
@@ -148,7 +148,7 @@ def candidate_pairs(items: Iterable[tuple[Id, bytes]]) -> set[tuple[Id, Id]]:
     for ids in buckets.values():
         if len(ids) < 2:
             continue
-        ids = sorted(set(ids), key=_key)
+        ids = sorted(set(ids), key=id_key)
         for i, a in enumerate(ids):
             for b in ids[i + 1:]:
                 pairs.add((a, b))
@@ -177,17 +177,18 @@ def group_duplicates(items: Iterable[tuple[Id, bytes]], threshold: float = THRES
         if similarity(sigs[a], sigs[b]) >= threshold:
             ra, rb = find(a), find(b)
             if ra != rb:
-                lo, hi = sorted((ra, rb), key=_key)
+                lo, hi = sorted((ra, rb), key=id_key)
                 parent[hi] = lo
     groups: dict[Id, list[Id]] = {}
     for aid in parent:
         groups.setdefault(find(aid), []).append(aid)
-    out = [sorted(set(g), key=_key) for g in groups.values()]
-    return sorted((g for g in out if len(g) > 1), key=lambda g: _key(g[0]))
+    out = [sorted(set(g), key=id_key) for g in groups.values()]
+    return sorted((g for g in out if len(g) > 1), key=lambda g: id_key(g[0]))
 
 
-def _key(x: Hashable) -> tuple:
-    """A total order over ids: integers numerically, then anything else by its string form."""
+def id_key(x: Hashable) -> tuple:
+    """A total order over ids: integers numerically, then anything else by its string form. A
+    group's id is its smallest member in this order."""
     if isinstance(x, int) and not isinstance(x, bool):
         return (0, x, "")
     return (1, 0, str(x))

@@ -8,38 +8,73 @@ of the cleaned article (text, title, date, outlet) and the extractor version:
   text is stored once and the new source is recorded as an alias of it;
 - otherwise the article is ``added``.
 Each article is written in one transaction, so an interrupted ingest never leaves half an article.
-The database runs in WAL mode, so readers (``serve``) and one writer work at the same time.
+An added or updated article is also marked *pending* in the same transaction (``resolve_pending``,
+with what it was when last resolved); :func:`storyline.api.refresh` resolves the pending articles
+in one transaction of its own, so a kill at any moment leaves either the old or the new resolution,
+and the next refresh finishes the job.
+The database runs in WAL mode, so readers (``serve``, opened with ``readonly=True``) and one writer
+work at the same time; :meth:`Store.snapshot` gives a reader one consistent view across queries.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import quote
 
 from ..errors import StoreError
 from ..model import Article, DateMention, Entity, Extraction, Figure, Quote, Removal, Span
-from .schema import SCHEMA, SCHEMA_VERSION
+from . import resolution
+from .schema import MIGRATE_1_2, SCHEMA, SCHEMA_2, SCHEMA_VERSION
 
 ADDED, UPDATED, UNCHANGED = "added", "updated", "unchanged"
-COUNTED = ("articles", "sources", "quotes", "figures", "dates", "entities", "points", "events", "stories")
+# What `storyline stats` counts: every stored table, by the name it is reported under.
+COUNTED = {
+    "articles": "articles", "sources": "sources", "quotes": "quotes", "figures": "figures", "dates": "dates",
+    "entities": "entities", "actors": "actors", "series": "series", "points": "points", "events": "events",
+    "stories": "stories", "duplicate_groups": "SELECT COUNT(DISTINCT group_id) FROM duplicate_of",
+    "duplicates": "duplicate_of", "pending": "resolve_pending",
+}
 
 
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _statements(script: str) -> Iterator[str]:
+    """The statements of a SQL script (triggers included), so they can run inside one transaction
+    (``executescript`` would commit first)."""
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                yield buf
+            buf = ""
+    if buf.strip():
+        yield buf
+
+
 class Store:
     """A storyline database. ``Store(":memory:")`` for tests."""
 
-    def __init__(self, path: str | Path = "storyline.db", *, extractor_version: str = "") -> None:
+    def __init__(self, path: str | Path = "storyline.db", *, extractor_version: str = "",
+                 readonly: bool = False) -> None:
         self.path = str(path)
         self.extractor_version = extractor_version
+        self.readonly = readonly
         try:
-            self.conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+            if readonly:  # as `serve` reads: no migration, no writes, never creates the file
+                uri = f"file:{quote(str(Path(self.path).resolve()))}?mode=ro"
+                self.conn = sqlite3.connect(uri, uri=True, timeout=30.0, isolation_level=None,
+                                            check_same_thread=False)
+            else:
+                self.conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
             self.conn.row_factory = sqlite3.Row
-            if self.path != ":memory:":
+            if self.path != ":memory:" and not readonly:
                 self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
@@ -49,11 +84,32 @@ class Store:
 
     def _migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-        if version == 0:
-            self.conn.executescript(SCHEMA)
-            self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        elif version > SCHEMA_VERSION:
+        if version == SCHEMA_VERSION:
+            return
+        if version > SCHEMA_VERSION:
             raise StoreError(f"database {self.path} was written by a newer storyline (schema {version})")
+        if self.readonly:
+            raise StoreError(f"database {self.path} has schema {version}; open it once for writing "
+                             f"(e.g. `storyline ingest`) to migrate it to {SCHEMA_VERSION}")
+        c = self.conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            version = c.execute("PRAGMA user_version").fetchone()[0]  # another process may have migrated
+            if version == 0:
+                for stmt in _statements(SCHEMA + MIGRATE_1_2 + SCHEMA_2):
+                    c.execute(stmt)
+            elif version == 1:
+                for stmt in _statements(MIGRATE_1_2 + SCHEMA_2):
+                    c.execute(stmt)
+                # everything stored so far is resolved again, from scratch, by the next refresh
+                c.execute("INSERT OR IGNORE INTO resolve_pending(article_id) SELECT id FROM articles")
+                resolution.set_meta(c, "rebuild", True)
+            c.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            c.execute("COMMIT")
+        except BaseException:
+            if c.in_transaction:
+                c.execute("ROLLBACK")
+            raise
 
     def close(self) -> None:
         self.conn.close()
@@ -77,53 +133,59 @@ class Store:
         ``derived`` (a :class:`storyline.resolve.Derived`, read by attribute) holds the article's
         inputs to cross-article resolution; they are written in the same transaction.
         """
-        a = x.article
-        fp = self.fingerprint(a)
-        th = text_hash(a.text)
         c = self.conn
         try:
             c.execute("BEGIN IMMEDIATE")
-            row = c.execute("SELECT id, fingerprint FROM articles WHERE source = ?", (a.source,)).fetchone()
-            if row is not None and row["fingerprint"] == fp:
-                c.execute("COMMIT")
-                return UNCHANGED
-            if row is None:
-                same = c.execute("SELECT id FROM articles WHERE text_hash = ?", (th,)).fetchone()
-                if same is not None:  # the same text under another source: stored once, this source an alias
-                    c.execute("INSERT OR REPLACE INTO sources(source, article_id) VALUES (?, ?)", (a.source, same["id"]))
-                    c.execute("COMMIT")
-                    return UNCHANGED
-            status = ADDED if row is None else UPDATED
-            if row is not None:
-                self._delete_items(row["id"])
-            c.execute(
-                """INSERT INTO articles(id, source, fingerprint, text_hash, title, published, published_inferred,
-                       outlet, author, url, language, dateline, text, metadata, removed)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-                   ON CONFLICT(id) DO UPDATE SET source=excluded.source, fingerprint=excluded.fingerprint,
-                       text_hash=excluded.text_hash, title=excluded.title, published=excluded.published,
-                       published_inferred=excluded.published_inferred, outlet=excluded.outlet,
-                       author=excluded.author, url=excluded.url, language=excluded.language,
-                       dateline=excluded.dateline, text=excluded.text, metadata=excluded.metadata,
-                       removed=excluded.removed""",
-                (a.id, a.source, fp, th, a.title, a.published, int(a.published_inferred), a.outlet, a.author,
-                 a.url, a.language, a.dateline, a.text, json.dumps(dict(a.metadata), default=str, ensure_ascii=False),
-                 json.dumps([[r.reason, r.text] for r in a.removed], ensure_ascii=False)),
-            )
-            c.execute("INSERT OR REPLACE INTO sources(source, article_id) VALUES (?, ?)", (a.source, a.id))
-            self._insert_items(x)
-            if derived is not None:
-                self._insert_derived(a.id, derived)
+            status = self.save_in_transaction(x, derived)
             c.execute("COMMIT")
             return status
         except sqlite3.DatabaseError as e:
             if c.in_transaction:
                 c.execute("ROLLBACK")
-            raise StoreError(f"cannot store {a.source}: {e}") from None
+            raise StoreError(f"cannot store {x.article.source}: {e}") from None
         except BaseException:
             if c.in_transaction:
                 c.execute("ROLLBACK")
             raise
+
+    def save_in_transaction(self, x: Extraction, derived: Any = None) -> str:
+        """:meth:`save` without the transaction: the caller holds one (to batch many articles)."""
+        a = x.article
+        fp = self.fingerprint(a)
+        th = text_hash(a.text)
+        c = self.conn
+        row = c.execute("SELECT id, fingerprint FROM articles WHERE source = ?", (a.source,)).fetchone()
+        if row is not None and row["fingerprint"] == fp:
+            return UNCHANGED
+        if row is None:
+            same = c.execute("SELECT id FROM articles WHERE text_hash = ?", (th,)).fetchone()
+            if same is not None:  # the same text under another source: stored once, this source an alias
+                c.execute("INSERT OR REPLACE INTO sources(source, article_id) VALUES (?, ?)", (a.source, same["id"]))
+                return UNCHANGED
+        status = ADDED if row is None else UPDATED
+        if row is not None:
+            resolution.unresolve_article(c, row["id"])
+            self._delete_items(row["id"])
+        c.execute(
+            """INSERT INTO articles(id, source, fingerprint, text_hash, title, published, published_inferred,
+                   outlet, author, url, language, dateline, text, metadata, removed)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+               ON CONFLICT(id) DO UPDATE SET source=excluded.source, fingerprint=excluded.fingerprint,
+                   text_hash=excluded.text_hash, title=excluded.title, published=excluded.published,
+                   published_inferred=excluded.published_inferred, outlet=excluded.outlet,
+                   author=excluded.author, url=excluded.url, language=excluded.language,
+                   dateline=excluded.dateline, text=excluded.text, metadata=excluded.metadata,
+                   removed=excluded.removed""",
+            (a.id, a.source, fp, th, a.title, a.published, int(a.published_inferred), a.outlet, a.author,
+             a.url, a.language, a.dateline, a.text, json.dumps(dict(a.metadata), default=str, ensure_ascii=False),
+             json.dumps([[r.reason, r.text] for r in a.removed], ensure_ascii=False)),
+        )
+        c.execute("INSERT OR REPLACE INTO sources(source, article_id) VALUES (?, ?)", (a.source, a.id))
+        self._insert_items(x)
+        if derived is not None:
+            self._insert_derived(a.id, derived)
+        c.execute("INSERT OR IGNORE INTO resolve_pending(article_id) VALUES (?)", (a.id,))
+        return status
 
     def _delete_items(self, article_id: str) -> None:
         for table in ("quotes", "figures", "dates", "entities", "points", "events", "signatures", "bands"):
@@ -171,22 +233,33 @@ class Store:
                   (aid, d.signature, json.dumps(dict(d.features), ensure_ascii=False, sort_keys=True)))
         c.executemany("INSERT OR IGNORE INTO bands(band, article_id) VALUES (?,?)", [(b, aid) for b in d.bands])
 
-    def set_resolution(self, duplicate_of: dict[str, str], story_of: dict[str, str], labels: dict[str, str]) -> None:
-        """Replaces the stored results of cross-article resolution (one transaction)."""
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (``BEGIN IMMEDIATE``): committed on success, rolled back otherwise."""
         c = self.conn
+        c.execute("BEGIN IMMEDIATE")
         try:
-            c.execute("BEGIN IMMEDIATE")
-            c.execute("DELETE FROM duplicate_of")
-            c.execute("DELETE FROM story_of")
-            c.execute("DELETE FROM stories")
-            c.executemany("INSERT INTO duplicate_of(article_id, group_id) VALUES (?,?)", sorted(duplicate_of.items()))
-            c.executemany("INSERT INTO story_of(article_id, story_id) VALUES (?,?)", sorted(story_of.items()))
-            c.executemany("INSERT INTO stories(id, label) VALUES (?,?)", sorted(labels.items()))
+            yield c
             c.execute("COMMIT")
         except BaseException:
             if c.in_transaction:
                 c.execute("ROLLBACK")
             raise
+
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction: every query inside sees the same committed state, even while a
+        writer commits (WAL). Nested use joins the outer one."""
+        c = self.conn
+        if c.in_transaction:
+            yield c
+            return
+        c.execute("BEGIN")
+        try:
+            yield c
+        finally:
+            if c.in_transaction:
+                c.execute("COMMIT")
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -195,14 +268,19 @@ class Store:
             return "", []
         return f" AND {alias}.article_id IN (SELECT article_id FROM story_of WHERE story_id = ?)", [story]
 
-    def rows(self, table: str, story: str | None = None, since: str | None = None) -> list[sqlite3.Row]:
-        """Rows of a per-article table joined with their article's date and outlet."""
+    def rows(self, table: str, story: str | None = None, since: str | None = None,
+             until: str | None = None) -> list[sqlite3.Row]:
+        """Rows of a per-article table joined with their article's date and outlet (``since`` and
+        ``until`` on the article's publication day, inclusive)."""
         if table not in {"points", "events", "entities", "quotes", "figures", "dates"}:
             raise ValueError(table)
         where, args = self._story_clause(story)
         if since:
             where += " AND a.published >= ?"
             args.append(since)
+        if until:
+            where += " AND a.published <= ?"
+            args.append(until + "~")  # a longer ISO string of that day still counts
         return self.conn.execute(
             f"SELECT t.*, a.published AS a_published, a.outlet AS a_outlet, a.title AS a_title "  # noqa: S608
             f"FROM {table} t JOIN articles a ON a.id = t.article_id WHERE 1=1{where} ORDER BY t.article_id, t.idx",
@@ -218,11 +296,27 @@ class Store:
     def duplicate_groups(self) -> dict[str, str]:
         return {r[0]: r[1] for r in self.conn.execute("SELECT article_id, group_id FROM duplicate_of")}
 
+    def duplicate_group(self, article_id: str) -> tuple[str | None, list[str]]:
+        """The article's duplicate group id and its members (itself included), or (None, [])."""
+        row = self.conn.execute("SELECT group_id FROM duplicate_of WHERE article_id = ?", (article_id,)).fetchone()
+        if row is None:
+            return None, []
+        return row[0], [r[0] for r in self.conn.execute(
+            "SELECT article_id FROM duplicate_of WHERE group_id = ? ORDER BY article_id", (row[0],))]
+
     def story_assignments(self) -> dict[str, str]:
         return {r[0]: r[1] for r in self.conn.execute("SELECT article_id, story_id FROM story_of")}
 
+    def story_of(self, article_id: str) -> str | None:
+        row = self.conn.execute("SELECT story_id FROM story_of WHERE article_id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
     def story_labels(self) -> dict[str, str]:
         return {r[0]: r[1] for r in self.conn.execute("SELECT id, label FROM stories")}
+
+    def pending(self) -> int:
+        """Articles saved since the last resolution (0 when the store is fully resolved)."""
+        return self.conn.execute("SELECT COUNT(*) FROM resolve_pending").fetchone()[0]
 
     def search(self, query: str, *, kind: str = "articles", filters=None, limit: int = 20, offset: int = 0):
         """Full-text search over ``articles`` or ``quotes``; see :mod:`storyline.store.search`."""
@@ -235,13 +329,18 @@ class Store:
             return search_quotes(self.conn, query, f, limit, offset)
         raise ValueError(f"unknown search kind {kind!r}")
 
-    def count(self, table: str) -> int:
-        if table not in COUNTED:
-            raise ValueError(table)
-        return self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: S608 (checked name)
+    def count(self, name: str) -> int:
+        """How many of ``name`` (a key of :data:`COUNTED`) are stored."""
+        what = COUNTED.get(name)
+        if what is None:
+            raise ValueError(name)
+        sql = what if what.startswith("SELECT") else f"SELECT COUNT(*) FROM {what}"  # noqa: S608 (fixed names)
+        return self.conn.execute(sql).fetchone()[0]
 
     def counts(self) -> dict[str, int]:
-        return {t: self.count(t) for t in COUNTED}
+        """Counts of everything stored, in one consistent snapshot."""
+        with self.snapshot():
+            return {name: self.count(name) for name in COUNTED}
 
     def article_ids(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY published, id")]
