@@ -214,7 +214,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], db_path: str, as_json: bo
         summary = ingest_paths(list(paths), store, on_result=on_result, workers=workers,
                                engine=_engine_name(engine, scheduler, workers), scheduler=scheduler,
                                time_budget=time_budget, parquet_dir=parquet_dir)
-        if store is not None and summary.changed:
+        if store is not None and (summary.changed or store.pending()):  # pending: a killed run's unresolved articles
             from .api import refresh
 
             refresh(store)
@@ -278,7 +278,7 @@ def merge(folder: str, db_path: str, as_json: bool) -> None:
                 counts[store.save(x, derived)] += 1
             except StorylineError as e:
                 failed.append({"source": x.article.source, "error": str(e)})
-        if counts["added"] or counts["updated"]:
+        if counts["added"] or counts["updated"] or store.pending():
             from .api import refresh
 
             refresh(store)
