@@ -25,7 +25,7 @@ ENDPOINTS = ["/api/stats", "/api/stories", "/api/articles", "/api/search?q=dam",
 
 
 def get(client: TestClient, path: str, status: int = 200, **params) -> dict:
-    r = client.get(path, params=params)
+    r = client.get(path, params=params) if params else client.get(path)
     assert r.status_code == status, (path, params, r.status_code, r.text[:300])
     assert r.headers["content-type"].startswith("application/json")
     return r.json()
@@ -228,6 +228,12 @@ def test_changes_since_a_date(client):
     assert all(p["as_of"] >= "2025-03-01" and p["series"] for p in ch["points"])
     assert ch["totals"]["actors"] == len(ch["actors"])
     assert get(client, "/api/changes", status=422)["detail"]
+
+
+def test_a_warmed_server_answers_the_same(client, story_db):
+    with TestClient(create_app(str(story_db), warm=True)) as warm:
+        for path in ENDPOINTS:
+            assert get(warm, path) == get(client, path), path
 
 
 # -- search ----------------------------------------------------------------------------------------

@@ -125,10 +125,10 @@ def test_phrase_prefix_and_or():
     assert set(ids(search(s.conn, "Velde OR euros"))) == {"h2", "h4", "h6"}
 
 
-@pytest.mark.parametrize("path", ["check", "sets"])
-def test_filters_give_the_same_answer_either_way(monkeypatch, path):
-    """Filters are checked per match or intersected as sets (a cost estimate picks); both agree."""
-    monkeypatch.setattr(search_mod, "_check_each_match", lambda *a: path == "check")
+@pytest.mark.parametrize("plan", ["check", "sets", "expand"])
+def test_filters_give_the_same_answer_every_way(monkeypatch, plan):
+    """Filters are checked per match or intersected as sets (a cost estimate picks); all ways agree."""
+    monkeypatch.setattr(search_mod, "_plan", lambda conn, kind, *a: "sets" if plan == "expand" and kind == "articles" else plan)
     s = harbour_store()
     assert set(ids(search(s.conn, "dock", filters=Filters(since="2024-05-02", until="2024-05-05")))) == {"h2", "h3", "h4"}
     assert set(ids(search(s.conn, "dock", filters=Filters(outlet="coast daily")))) == {"h2", "h4"}

@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Any, Callable, Literal
 
@@ -139,6 +140,18 @@ class Server:
     def speakers(self, story: str | None) -> list[dict]:
         return self.cache.get(("speakers", story), lambda st: queries.speaker_counts(st, story))
 
+    def count_articles(self, f: Filters) -> int:
+        return self.cache.get(("count_articles", f), lambda st: queries.count_articles(st, f))
+
+    def count_quotes(self, f: Filters) -> int:
+        return self.cache.get(("count_quotes", f), lambda st: queries.count_quotes(st, f))
+
+    def series_page(self, category: str | None, min_points: int, limit: int, offset: int):
+        """A page of the store's series (``api.series_page``: each with all its points)."""
+        return self.cache.get(("series_page", category, min_points, limit, offset),
+                              lambda st: api.series_page(st, category=category, min_points=min_points, limit=limit,
+                                                         offset=offset))
+
     def story_actors(self, story: str, type: str | None, q: str | None) -> tuple:
         """A story's actors (counted within it), all of them: ``api.actor_page`` aggregates the
         story's forms for any page, so the whole list is kept and pages are cut from it."""
@@ -154,10 +167,24 @@ class Server:
     def changes(self, since: str, story: str | None) -> dict:
         return self.cache.get(("changes", since, story), lambda st: api.changes(st, since, story))
 
-    def warm(self) -> None:
-        self.cache.warm([(("counts",), lambda st: st.counts()),
-                         (("timeline", None, 1, None, None), lambda st: api.timeline(st, None, None, 1)),
-                         (("speakers", None), lambda st: queries.speaker_counts(st, None))])
+    def warm(self) -> threading.Thread:
+        """Computes, in a background thread, what the page's first screen asks for (the stats, the
+        largest story's timeline, actors and article count) and the speakers list."""
+        def run() -> None:
+            try:
+                top = self.read(lambda st: api.stories_page(st, limit=1).items)
+                self.counts()
+                if top:
+                    self.timeline(top[0].id, 1, None, None)
+                    self.story_actors(top[0].id, None, None)
+                    self.count_articles(Filters(story=top[0].id))
+                self.speakers(None)
+            except Exception:  # noqa: BLE001 - warming is best effort; requests compute what is missing
+                log.exception("warming the cache failed")
+
+        thread = threading.Thread(target=run, name="warm-cache", daemon=True)
+        thread.start()
+        return thread
 
     # -- request helpers ---------------------------------------------------------------------
 
@@ -193,8 +220,8 @@ class Server:
 def create_app(db_path: str, token: str | None = None, *, warm: bool = False) -> FastAPI:
     """The storyline web app over the database at ``db_path``.
 
-    ``token`` enables ``POST /api/ingest`` (Bearer token); ``warm`` computes the cached aggregates
-    (counts, the whole-store timeline, speakers) in a background thread at start-up.
+    ``token`` enables ``POST /api/ingest`` (Bearer token); ``warm`` computes what the first screen
+    needs (see :meth:`Server.warm`) in a background thread at start-up.
     """
     server = Server(db_path, token)
     app = FastAPI(title="storyline", version=__version__, docs_url=None, redoc_url=None,
@@ -240,7 +267,8 @@ def _read_routes(app: FastAPI, server: Server) -> None:  # noqa: C901 - one nest
     def articles(story: str | None = STORY, dates: tuple = Depends(_since_until),
                  outlet: str | None = Query(None, max_length=200), paging: tuple = Depends(_paging)) -> dict[str, Any]:
         f = Filters(since=dates[0], until=dates[1], outlet=outlet, story=server.story_id(story))
-        return server.read(lambda st: queries.list_articles(st, f, *paging))
+        total = server.count_articles(f)
+        return server.read(lambda st: queries.list_articles(st, f, *paging, total))
 
     @app.get("/api/articles/{article_id}", summary="One article with every extracted item")
     def article(article_id: str) -> dict[str, Any]:
@@ -319,7 +347,8 @@ def _read_routes(app: FastAPI, server: Server) -> None:  # noqa: C901 - one nest
         if actor is not None:
             actor_id = server.actor_id(actor)
             return server.read(lambda st: queries.actor_quotes(st, actor_id, f, *paging))
-        return server.read(lambda st: queries.list_quotes(st, f, *paging))
+        total = server.count_quotes(f)
+        return server.read(lambda st: queries.list_quotes(st, f, *paging, total))
 
     @app.get("/api/speakers", summary="Speakers by number of quotes")
     def speakers(story: str | None = STORY, paging: tuple = Depends(_paging)) -> dict[str, Any]:
@@ -336,8 +365,7 @@ def _read_routes(app: FastAPI, server: Server) -> None:  # noqa: C901 - one nest
         if story_id is not None:
             every = server.story_series(story_id, category, min_points)
             return queries.page(len(every), limit, offset, [queries.series_item(s) for s in every[offset:offset + limit]])
-        found = server.read(lambda st: api.series_page(st, category=category, min_points=min_points, limit=limit,
-                                                       offset=offset))
+        found = server.series_page(category, min_points, limit, offset)
         return queries.page(found.total, limit, offset, [queries.series_item(s) for s in found.items])
 
     @app.get("/api/series/{series_id:path}", summary="One figure series")

@@ -135,16 +135,3 @@ class ResultCache:
                     self._refreshing.discard(key)
 
         threading.Thread(target=run, name=f"refresh-{key}", daemon=True).start()
-
-    def warm(self, items: list[tuple[Hashable, Callable[[Store], Any]]]) -> threading.Thread:
-        """Computes ``items`` in a background thread (server start-up), so the first page load is quick."""
-        def run() -> None:
-            for key, compute in items:
-                try:
-                    self.get(key, compute)
-                except Exception:  # noqa: BLE001 - warming is best effort; the request will compute it
-                    log.exception("warming %s failed", key)
-
-        thread = threading.Thread(target=run, name="warm-cache", daemon=True)
-        thread.start()
-        return thread

@@ -16,7 +16,7 @@ from typing import Any
 from .. import api
 from ..resolve.series import Series
 from ..store import Store
-from ..store.search import Filters, article_conditions
+from ..store.search import Filters, article_conditions, indexed_by, walk_conditions
 
 
 def page(total: int, limit: int, offset: int, items: list) -> dict[str, Any]:
@@ -31,15 +31,21 @@ def _where(where: list[str]) -> str:
 # Articles
 
 
-def list_articles(store: Store, f: Filters, limit: int, offset: int) -> dict[str, Any]:
-    """Articles newest first (then by id); undated articles last."""
+def count_articles(store: Store, f: Filters) -> int:
     where, args = article_conditions(f)
-    conn = store.conn
-    total = conn.execute(f"SELECT count(*) FROM articles a{_where(where)}", args).fetchone()[0]
-    rows = conn.execute(
+    return store.conn.execute(f"SELECT count(*) FROM articles a{_where(where)}", args).fetchone()[0]
+
+
+def list_articles(store: Store, f: Filters, limit: int, offset: int, total: int) -> dict[str, Any]:
+    """Articles newest first (then by id), undated last: a walk down the published-date index that
+    skips articles outside the filters' sets without reading them. ``total`` is
+    :func:`count_articles` (the server keeps it per data version)."""
+    where, args = walk_conditions(f)
+    rows = store.conn.execute(
         f"""SELECT a.id, a.title, a.published, a.outlet, a.source, a.url,
                    (SELECT story_id FROM story_of WHERE article_id = a.id) AS story
-            FROM articles a{_where(where)} ORDER BY a.published DESC, a.id LIMIT ? OFFSET ?""",
+            FROM articles a{indexed_by(store.conn, "articles_published")}{_where(where)}
+            ORDER BY a.published DESC, a.id LIMIT ? OFFSET ?""",
         [*args, limit, offset]).fetchall()
     return page(total, limit, offset, [dict(r) for r in rows])
 
@@ -98,22 +104,38 @@ def _speaker_actors(store: Store, rows: list) -> dict[tuple[str, int], str]:
     return out
 
 
-def list_quotes(store: Store, f: Filters, limit: int, offset: int) -> dict[str, Any]:
-    """Quotes by published date, article and position; ``f.speaker`` is an exact speaker name."""
-    where, args = article_conditions(f)
+def _quote_conditions(f: Filters) -> tuple[list[str], list]:
+    where, args = walk_conditions(f)
     if f.speaker is not None:
         where.append("q.speaker = ?")
         args.append(f.speaker)
-    base = f"FROM quotes q JOIN articles a ON a.id = q.article_id{_where(where)}"
-    conn = store.conn
+    return where, args
+
+
+def count_quotes(store: Store, f: Filters) -> int:
+    where, args = _quote_conditions(f)
     if any("a." in w for w in where):
-        total = conn.execute(f"SELECT count(*) {base}", args).fetchone()[0]
+        sql = f"SELECT count(*) FROM quotes q JOIN articles a ON a.id = q.article_id{_where(where)}"
     else:  # no article filter: count the quotes alone (every quote has its article)
-        total = conn.execute(f"SELECT count(*) FROM quotes q{_where(where)}", args).fetchone()[0]
+        sql = f"SELECT count(*) FROM quotes q{_where(where)}"
+    return store.conn.execute(sql, args).fetchone()[0]
+
+
+def list_quotes(store: Store, f: Filters, limit: int, offset: int, total: int) -> dict[str, Any]:
+    """Quotes by published date, article and position; ``f.speaker`` is an exact speaker name.
+
+    Without a speaker the articles are walked in date order (published-date index) and their quotes
+    read by article; with one, its quotes come from the speaker index and are sorted."""
+    where, args = _quote_conditions(f)
+    conn = store.conn
+    if f.speaker is None:
+        source = f"articles a{indexed_by(conn, 'articles_published')} CROSS JOIN quotes q ON q.article_id = a.id"
+    else:
+        source = "quotes q JOIN articles a ON a.id = q.article_id"
     rows = conn.execute(
         f"""SELECT q.article_id, q.idx, a.title, a.published, a.outlet, q.start, q.end, q.text, q.speaker,
-                   q.anonymous, q.cue {base} ORDER BY a.published, q.article_id, q.idx LIMIT ? OFFSET ?""",
-        [*args, limit, offset]).fetchall()
+                   q.anonymous, q.cue FROM {source}{_where(where)}
+            ORDER BY a.published, q.article_id, q.idx LIMIT ? OFFSET ?""", [*args, limit, offset]).fetchall()
     actors = _speaker_actors(store, rows)
     return page(total, limit, offset, [quote_item(r, actors.get((r["article_id"], r["idx"]))) for r in rows])
 

