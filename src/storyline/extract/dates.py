@@ -326,7 +326,12 @@ def find_expressions(text: str) -> list[Expression]:
     kept = _longest_first(found)
     sents = sentences(text)
     starts = [s.start for s in sents]
-    return _harmonise([_with_tense(e, text, sents, starts) for e in kept])
+    with_tense = []
+    for k, e in enumerate(kept):
+        if k & 255 == 255:
+            check()
+        with_tense.append(_with_tense(e, text, sents, starts))
+    return _harmonise(with_tense)
 
 
 def _longest_first(found: list[Expression]) -> list[Expression]:
@@ -620,7 +625,9 @@ def extract_dates(article: Article) -> tuple[DateMention, ...]:
     text = article.text
     published = parse_published(article.published)
     out = []
-    for e in find_expressions(text):
+    for k, e in enumerate(find_expressions(text)):
+        if k & 255 == 255:
+            check()
         value = resolve(e, published)
         if value is None:
             continue

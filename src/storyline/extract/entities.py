@@ -36,14 +36,13 @@ Data (``src/storyline/data/entities/``): ``curated.tsv`` is edited by hand; ``pl
 """
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from ..model import Article, Entity, Span
 from ..budget import check
+from ..model import Article, Entity, Span
 from .segment import paragraphs, sentences
 
 # ---------------------------------------------------------------------------------------------
@@ -139,6 +138,10 @@ DETERMINERS = frozenset("the a an this that these those its his her their our my
 SPEECH_VERBS = frozenset("""said says told added explained stressed insisted warned noted wrote
 asked replied argued claimed acknowledged announced confirmed denied""".split())
 
+# The time budget (storyline.budget) is checked once every this many + 1 tokens in the loops over
+# all tokens (a bit mask: 4,096).
+_CHECK_EVERY = 4095
+
 # Tuned thresholds
 COMMON_SHARE = 0.6  # a capitalised sentence-initial word is ordinary when this share of its uses is lower case
 STRONG_COMMON_SHARE = 0.9  # ... and before another name word, when at least this share is
@@ -231,30 +234,54 @@ def _tokenize(text: str, lex: _Lexicon) -> list[_Tok]:
     out: list[_Tok] = []
     append = out.append
     new = object.__new__
-    for m in _TOKEN.finditer(text):
-        t = m.group()
-        if t.isalpha() and t.islower():
-            # the common case, fast: a lower-case word is never capitalised, an acronym or
-            # name-like (see _nameish), so its token is filled in directly
-            tok = new(_Tok)
-            tok.text, tok.low = t, t.lower()
-            tok.start, tok.end = m.span()
-            tok.initial = tok.cap = tok.acronym = tok.nameish = False
-            append(tok)
-            continue
-        s, e = m.span()
-        pm = _POSSESSIVE.search(t)
-        if pm and len(t) > 2:
-            for tok in _split_hyphen(t[:pm.start()], s, lex):
+    for start, end in _pieces(text):
+        check()
+        for m in _TOKEN.finditer(text, start, end):
+            t = m.group()
+            if t.isalpha() and t.islower():
+                # the common case, fast: a lower-case word is never capitalised, an acronym or
+                # name-like (see _nameish), so its token is filled in directly
+                tok = new(_Tok)
+                tok.text, tok.low = t, t.lower()
+                tok.start, tok.end = m.span()
+                tok.initial = tok.cap = tok.acronym = tok.nameish = False
+                append(tok)
+                continue
+            s, e = m.span()
+            pm = _POSSESSIVE.search(t)
+            if pm and len(t) > 2:
+                for tok in _split_hyphen(t[:pm.start()], s, lex):
+                    tok.nameish = _nameish(tok)
+                    append(tok)
+                tok = _Tok(t[pm.start():], s + pm.start(), e)
                 tok.nameish = _nameish(tok)
                 append(tok)
-            tok = _Tok(t[pm.start():], s + pm.start(), e)
-            tok.nameish = _nameish(tok)
-            append(tok)
-            continue
-        for tok in _split_hyphen(t, s, lex):
-            tok.nameish = _nameish(tok)
-            append(tok)
+                continue
+            for tok in _split_hyphen(t, s, lex):
+                tok.nameish = _nameish(tok)
+                append(tok)
+    return out
+
+
+# Where a long text may be cut for tokenizing in pieces: after whitespace, before a character that
+# is neither whitespace nor a capital. No token holds whitespace, and the pattern's one look past a
+# token (an initial: "[A-Z]\.(?=\s+[A-Z])") needs a capital after the whitespace, so a piece ending
+# there gives the tokens the whole text would.
+_CUT = re.compile(r"\s(?=[^\sA-Z])")
+_PIECE = 1 << 16  # characters
+
+
+def _pieces(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of the pieces of about 64 KB a text is tokenized in (the time budget is
+    checked between them); one piece for an ordinary article."""
+    out, start = [], 0
+    while len(text) - start > _PIECE:
+        cut = _CUT.search(text, start + _PIECE)
+        if cut is None:
+            break
+        out.append((start, cut.end()))
+        start = cut.end()
+    out.append((start, len(text)))
     return out
 
 
@@ -296,9 +323,11 @@ def _mark_initials(text: str, toks: list[_Tok], lex: _Lexicon) -> None:
     headline-case paragraph."""
     starts = {s.start for s in sentences(text)}
     headlines = [p for p in paragraphs(text) if _looks_like_headline(text[p.start:p.end], lex)]
-    headline_starts = [h.start for h in headlines]  # paragraphs: sorted and disjoint
+    h = 0  # the first headline not yet behind the token (paragraphs are sorted and disjoint)
     prev: _Tok | None = None
-    for t in toks:
+    for k, t in enumerate(toks):
+        if k & _CHECK_EVERY == _CHECK_EVERY:
+            check()
         if t.start in starts:
             t.initial = True
         elif prev is not None and prev.text in _OPENERS:
@@ -306,8 +335,9 @@ def _mark_initials(text: str, toks: list[_Tok], lex: _Lexicon) -> None:
         elif prev is not None and prev.text in (":", ";", "--", "\u2014", "\u2013") and t.start - prev.end <= 2:
             t.initial = True
         if headlines:
-            k = bisect.bisect_right(headline_starts, t.start) - 1
-            if k >= 0 and t.start < headlines[k].end:
+            while h < len(headlines) and headlines[h].end <= t.start:
+                h += 1
+            if h < len(headlines) and headlines[h].start <= t.start:
                 t.initial = True
         prev = t
 
@@ -348,14 +378,17 @@ def _runs(text: str, toks: list[_Tok]) -> list[tuple[int, int]]:
     """Index ranges [i, j) of maximal name-like runs, with particles and connectors inside."""
     runs = []
     i, n = 0, len(toks)
-    connectors = _ConnectorCounts(toks)
+    held = _Connectors(toks)
     while i < n:
+        if i & _CHECK_EVERY == _CHECK_EVERY:
+            check()
         particle_start = (toks[i].low in ("al", "el") and toks[i].text.islower() and i + 1 < n
                           and toks[i + 1].cap and text[toks[i].end:toks[i + 1].start] == " ")
         if (not toks[i].nameish or _is_month_stop(toks, i)) and not particle_start:
             i += 1
             continue
         j = i + 1
+        held.start(i)
         while j < n:
             t = toks[j]
             gap = text[toks[j - 1].end:t.start]
@@ -368,7 +401,7 @@ def _runs(text: str, toks: list[_Tok]) -> list[tuple[int, int]]:
                     break
                 j += 1
                 continue
-            if _joins(toks, i, j, connectors):
+            if _joins(toks, i, j, held):
                 j += 1
                 continue
             if _quoted_nickname(text, toks, j):
@@ -395,35 +428,32 @@ def _quoted_nickname(text: str, toks: list[_Tok], j: int) -> bool:
             and q1.end == nick.start and nick.end == q2.start and text[q2.end:nxt.start] == " ")
 
 
-class _ConnectorCounts:
-    """Prefix counts of "of"/"for" and of organisation heads taking "of" over the tokens, so that
-    whether a run already holds one is answered without copying the run (which was quadratic in a
-    long run: "Ministry of Ministry of ..."). Built on first use."""
+class _Connectors:
+    """Whether the run being read holds "of"/"for", or a head that takes "of" ("Ministry"): its
+    tokens are looked at once, as far as asked (looking through the run again at every connector
+    was quadratic in a long run, "Ministry of Ministry of ...")."""
+
+    __slots__ = ("toks", "seen", "of_for", "of_head")
 
     def __init__(self, toks: list[_Tok]) -> None:
         self.toks = toks
-        self.of_for: list[int] = []
-        self.of_heads: list[int] = []
+        self.seen = 0
+        self.of_for = self.of_head = False
 
-    def _build(self) -> None:
-        of_for, of_heads = [0], [0]
-        for t in self.toks:
-            of_for.append(of_for[-1] + (t.low in ("of", "for")))
-            of_heads.append(of_heads[-1] + (t.low in OF_ORG_HEADS))
-        self.of_for, self.of_heads = of_for, of_heads
+    def start(self, i: int) -> None:
+        """A new run starts at token ``i``."""
+        self.seen, self.of_for, self.of_head = i, False, False
 
-    def has_of_for(self, i: int, j: int) -> bool:
-        if not self.of_for:
-            self._build()
-        return self.of_for[j] - self.of_for[i] > 0
-
-    def has_of_head(self, i: int, j: int) -> bool:
-        if not self.of_heads:
-            self._build()
-        return self.of_heads[j] - self.of_heads[i] > 0
+    def up_to(self, j: int) -> "_Connectors":
+        """The answers for the run's tokens before ``j``."""
+        for t in self.toks[self.seen:j]:
+            self.of_for = self.of_for or t.low in ("of", "for")
+            self.of_head = self.of_head or t.low in OF_ORG_HEADS
+        self.seen = max(self.seen, j)
+        return self
 
 
-def _joins(toks: list[_Tok], i: int, j: int, connectors: _ConnectorCounts) -> bool:
+def _joins(toks: list[_Tok], i: int, j: int, held: _Connectors) -> bool:
     """Whether the lower-case word or '&' at ``j`` continues the run ``toks[i:j]``."""
     t = toks[j]
     nxt = toks[j + 1] if j + 1 < len(toks) else None
@@ -438,7 +468,8 @@ def _joins(toks: list[_Tok], i: int, j: int, connectors: _ConnectorCounts) -> bo
         if left in OF_ORG_HEADS or left in OF_LOC_HEADS or left in ROLE_HEADS:
             return True
         # a name already joined by "of"/"for" goes on ("Ministry for the Protection of Civilians")
-        return connectors.has_of_for(i, j) or connectors.has_of_head(i, j)
+        held.up_to(j)
+        return held.of_for or held.of_head
     if t.low == "the" and toks[j - 1].low in ("of", "for"):
         return True
     if t.low == "and":
@@ -449,7 +480,7 @@ def _joins(toks: list[_Tok], i: int, j: int, connectors: _ConnectorCounts) -> bo
         if k > j + 1 and toks[k - 1].low in ORG_HEADS:
             return True
         # "Centers for Disease Control and Prevention": one more word closing a formal "of/for" name
-        return k == j + 2 and connectors.has_of_for(i, j)
+        return k == j + 2 and held.up_to(j).of_for
     return False
 
 
@@ -1042,8 +1073,9 @@ def _cluster(ctx: _Ctx, definitions: dict[str, str]) -> list[_Actor]:
             a.definite = True
     actors.freeze_known(ctx.lex)
     # 2. attach every mention
-    for m in ms:
-        check()
+    for n, m in enumerate(ms):
+        if n & 63 == 63:
+            check()
         a = _attach(m, actors, definitions, ctx)
         if a is None:
             a = _fallback_actor(m, actors.actor_for)
@@ -1283,8 +1315,9 @@ def extract_entities(article: Article) -> tuple[Entity, ...]:
     ctx = _Ctx(text, toks, lex)
     _dateline(ctx)
     taken = {k for m in ctx.mentions for k in range(m.start, m.end)}
-    for i, j in _runs(text, toks):
-        check()
+    for n, (i, j) in enumerate(_runs(text, toks)):
+        if n & 63 == 63:
+            check()
         if not any(k in taken for k in range(i, j)):
             _classify_run(ctx, i, j)
     definitions = _acronym_definitions(ctx)

@@ -46,7 +46,10 @@ Qualifiers are normalised to one small vocabulary:
 =============  =====================================================================
 
 Everything is regular expressions and word lists (standard library only). Measured on 300
-Timeline17 articles: about 2 ms per 700 words. The rules were checked against a few hundred
+Timeline17 articles: about 2 ms per 700 words. Linear in the article's length: what the rules ask
+of a sentence (its sources, whether it frees people or speaks of killing or flight) is computed
+once per sentence, and entity mentions are sorted once per article for sources and places (a
+1 MB one-paragraph page: 42 s before, under 3 s after). The rules were checked against a few hundred
 real Timeline17 sentences that count the dead, wounded, freed and displaced; known misses are
 figures whose subject sits in an earlier sentence ("The numbers ... dropped to 1,800") and
 anaphora ("those eight people").

@@ -16,6 +16,12 @@ Why rules and not a parser: the trained spaCy pipelines are not installable here
 shared/DEPENDENCIES.md) and news attribution is highly formulaic; the chunker below is a few
 hundred microseconds per article. Entities from :mod:`.entities` are used when given (their
 canonical names and types win); without them the article's own capitalised runs are the index.
+
+Long pages (live blogs, transcripts: thousands of referents) are resolved in time linear in their
+length: every look-back ("the latest organisation that spoke", "the latest person she can be")
+goes through lists of the referents of each kind, mentions and roles are bisected, and canonical
+names are computed once per name, where scanning everything for every pronoun was quadratic
+(a 250 KB page: 15 s before, 1.3 s after). The answers are those of the plain scans.
 """
 from __future__ import annotations
 
@@ -23,12 +29,17 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from ..budget import check
 from ..model import Entity, Span
 from .entities import org_full_name
 from .segment import ABBREVIATIONS
 
 # ---------------------------------------------------------------------------------------------
 # Tokens
+
+#: A long paragraph is tokenized in pieces of this many characters, with the time budget
+#: (storyline.budget) checked between them.
+_CHUNK = 1 << 16
 
 #: Token kinds: W word, P punctuation, Q a whole quotation (marks included).
 W, P, Q = "W", "P", "Q"
@@ -76,6 +87,16 @@ def tokenize(text: str, start: int, end: int, quotes: list[tuple[int, int, int]]
 
 
 def _words(text: str, start: int, end: int, out: list[Token]) -> None:
+    # A long stretch is read in pieces cut at whitespace, checking the time budget between them:
+    # a token never holds whitespace and the pattern looks at nothing around it, so the tokens
+    # are the same.
+    while end - start > _CHUNK:
+        cut = text.find(" ", start + _CHUNK, end)
+        if cut < 0:
+            break
+        _words(text, start, cut, out)
+        check()
+        start = cut
     for m in _TOKEN.finditer(text, start, end):
         s = m.group()
         b = m.start()
@@ -725,6 +746,74 @@ class _EntityIndex:
         return None
 
 
+# Up to this many roles are scanned; more are indexed by word (typical articles have a handful).
+_FEW_ROLES = 64
+
+
+class _Skipper:
+    """Walks a growing list backwards skipping the entries dropped so far (a union-find over
+    indices, each pointing at the nearest entry before it that may still be live)."""
+
+    def __init__(self) -> None:
+        self.parent: list[int] = []
+
+    def grow(self, n: int) -> None:
+        self.parent.extend(range(len(self.parent), n))
+
+    def truncate(self, n: int) -> None:
+        del self.parent[n:]  # pointers only ever go backwards: what is left stays valid
+
+    def find(self, k: int) -> int:
+        """The last live index at or before ``k``, or -1."""
+        root = k
+        while root >= 0 and self.parent[root] != root:
+            root = self.parent[root]
+        while k > root and self.parent[k] != root:
+            self.parent[k], k = root, self.parent[k]
+        return root
+
+    def drop(self, k: int) -> None:
+        self.parent[k] = k - 1
+
+
+class _ReferentIndex:
+    """The history's referents by kind, as lists of history indices in the order remembered."""
+
+    def __init__(self) -> None:
+        self.lists: dict[str, list[int]] = {}
+        self.skippers: dict[str, _Skipper] = {}
+
+    def add(self, k: int, ref: Referent) -> None:
+        kinds = []
+        if ref.speaker and ref.doc_issuer:
+            kinds.append("issuer")
+        if ref.speaker and ref.type == "ORG":
+            kinds.append("org-speaker")
+        if ref.plural or ref.speaker and ref.type == "ORG":
+            kinds.append("plural")
+        if ref.type == "PERSON" and not ref.anonymous:
+            kinds.append("named-person")
+        if ref.anonymous:
+            kinds.append("anonymous-head:" + ref.head)
+        if ref.type == "ORG":
+            kinds.extend("org-word:" + w for w in dict.fromkeys(ref.name.lower().split()))
+            kinds.append("org-head:" + ref.head)
+        for kind in kinds:
+            self.lists.setdefault(kind, []).append(k)
+
+    def skipper(self, key: str, n: int) -> _Skipper:
+        skip = self.skippers.setdefault(key, _Skipper())
+        skip.grow(n)
+        return skip
+
+    def truncate(self, n: int) -> None:
+        for indices in self.lists.values():
+            while indices and indices[-1] >= n:
+                indices.pop()
+        for skip in self.skippers.values():
+            skip.truncate(n)
+
+
 @dataclass
 class Resolver:
     """Per-article index of names, genders and roles, and the running list of referents."""
@@ -741,6 +830,12 @@ class Resolver:
     _entity_index: _EntityIndex | None = field(default=None, init=False, repr=False)
     _full_name_keys: set[tuple[str, str]] = field(default_factory=set, init=False, repr=False)
     _canonical: dict[str, str] | None = field(default=None, init=False, repr=False)
+    _one_word_best: dict[str, tuple[int, str | None, str | None]] = field(default_factory=dict, init=False,
+                                                                          repr=False)
+    _refs: _ReferentIndex = field(default_factory=lambda: _ReferentIndex(), init=False, repr=False)
+    _mention_positions: list[int] = field(default_factory=list, init=False, repr=False)
+    _mention_skips: dict[str, _Skipper] = field(default_factory=dict, init=False, repr=False)
+    _roles_by_word: dict[str, list[int]] | None = field(default=None, init=False, repr=False)
 
     # -- building ------------------------------------------------------------------------------
 
@@ -802,9 +897,7 @@ class Resolver:
         if len(words) > 1:
             keys = {words[-1], words[0], _ARTICLE_PREFIX.sub("", words[-1])}
             for key in keys:
-                if (key, full) not in self._full_name_keys:
-                    self._full_name_keys.add((key, full))
-                    self.full_names.setdefault(key, []).append(full)
+                self._add_full_name(key, full)
         g = _gender_of_words(title_words)
         if g:
             self.gender.setdefault(self.canonical_person(words[-1]), g)
@@ -821,8 +914,14 @@ class Resolver:
 
     def freeze(self) -> None:
         """Marks the name index complete (every paragraph indexed): from now on the canonical
-        person of a name cannot change, so it is computed once per name."""
+        person of a name cannot change, so it is computed once per name, and the mentions and
+        roles (in text order) are indexed for the look-backs."""
         self._canonical = {}
+
+    def truncate(self, n: int) -> None:
+        """Forgets the referents remembered after the first ``n`` (a look-ahead is undone)."""
+        del self.history[n:]
+        self._refs.truncate(n)
 
     def canonical_person(self, name: str) -> str:
         """The longest full name in the article ending (or else starting) with ``name``."""
@@ -833,16 +932,37 @@ class Resolver:
             hit = self._canonical[name] = self._canonical_person(name)
         return hit
 
+    def _add_full_name(self, key: str, full: str) -> None:
+        if (key, full) not in self._full_name_keys:
+            self._full_name_keys.add((key, full))
+            self.full_names.setdefault(key, []).append(full)
+
+    def _one_word(self, key: str) -> str | None:
+        """What :meth:`canonical_person` gives for the one word ``key``: the longest full name
+        ending with it, else the longest starting with it (the first on ties). Kept per word and
+        brought up to date with the names added since it was last asked (while the index is
+        built, comparing all names sharing a word for every new one was quadratic)."""
+        seen, by_last, by_first = self._one_word_best.get(key, (0, None, None))
+        names = self.full_names.get(key, [])
+        bare = _ARTICLE_PREFIX.sub("", key)
+        for full in names[seen:]:
+            words = full.split()
+            if _ARTICLE_PREFIX.sub("", words[-1]) == bare and (by_last is None or len(words) > len(by_last.split())):
+                by_last = full
+            if words[0] == key and (by_first is None or len(words) > len(by_first.split())):
+                by_first = full
+        self._one_word_best[key] = (len(names), by_last, by_first)
+        return by_last or by_first
+
     def _canonical_person(self, name: str) -> str:
         words = name.split()
         key = words[-1]
+        if len(words) == 1:
+            return self._one_word(key) or name
         bare = _ARTICLE_PREFIX.sub("", key)
-        known = self.full_names.get(key, [])
-        cands = [(x, f) for x, f in enumerate(known)
-                 if _ARTICLE_PREFIX.sub("", f.split()[-1]) == bare
-                 and len(f.split()) >= len(words) and (f.endswith(name) or len(words) == 1)]
-        if not cands and len(words) == 1:
-            cands = [(x, f) for x, f in enumerate(known) if f.split()[0] == key]
+        cands = [(x, f) for x, f in enumerate(self.full_names.get(key, []))
+                 if _ARTICLE_PREFIX.sub("", f.split()[-1]) == bare and len(f.split()) >= len(words)
+                 and f.endswith(name)]
         if not cands:
             return name
         # the longest, the first named on ties
@@ -974,25 +1094,26 @@ class Resolver:
                 name = full
             return Speaker(name, typ, False, Span(toks[k].start, toks[e - 1].end))
         # "the statement said": whoever last spoke in a statement, else the last organisation
-        for ref in reversed(self.history):
-            if ref.pos < pos and ref.speaker and ref.doc_issuer:
-                return Speaker(ref.name, ref.type, ref.anonymous, span, ref)
-        for ref in reversed(self.history):
-            if ref.pos < pos and ref.speaker and ref.type == "ORG":
+        for kind in ("issuer", "org-speaker"):
+            ref = self._latest(self._refs.lists.get(kind, ()), pos)
+            if ref is not None:
                 return Speaker(ref.name, ref.type, ref.anonymous, span, ref)
         return Speaker(None, None, False, span)
 
     def org_antecedent(self, lows: list[str], pos: int) -> Referent | None:
         head = lows[-1]
-        for ref in reversed(self.history):
-            if ref.pos >= pos or ref.type != "ORG":
-                continue
-            if head in ref.name.lower().split() or head == ref.head and ref.name.lower() != \
-                    " ".join(lows):
-                return ref
+        # the latest organisation with the head among its name's words, or with the same head noun
+        # under another name ("the alliance" for NATO)
+        phrase = " ".join(lows)
+        by_word = self._latest_index(self._refs.lists.get("org-word:" + head, ()), pos)
+        by_head = self._latest_index(self._refs.lists.get("org-head:" + head, ()), pos,
+                                     lambda ref: ref.name.lower() != phrase)
+        if by_word is not None or by_head is not None:
+            return self.history[max(k for k in (by_word, by_head) if k is not None)]
         if head in ANAPHORIC_ORG_NOUNS:
-            for ref in reversed(self.history):
-                if ref.pos < pos and ref.type == "ORG" and ref.speaker and pos - ref.pos < 1500:
+            for k in reversed(self._refs.lists.get("org-speaker", ())):
+                ref = self.history[k]
+                if ref.pos < pos and pos - ref.pos < 1500:
                     return ref
         return None
 
@@ -1000,21 +1121,38 @@ class Resolver:
         """"the official" -> "an Israeli government official"; "the spokesman" -> a named one."""
         head = lows[-1]
         mods = set(lows[1:-1])
-        for ref in reversed(self.history):
-            if ref.pos < pos and ref.anonymous and ref.head == head:
-                return ref
+        ref = self._latest(self._refs.lists.get("anonymous-head:" + head, ()), pos)
+        if ref is not None:
+            return ref
         if head in _GENERIC_PERSONS and len(lows) == 2:
             g = "m" if head in MALE_WORDS else "f" if head in FEMALE_WORDS else None
-            for ref in reversed(self.history):
-                if ref.pos < pos and ref.type == "PERSON" and not ref.anonymous and \
-                        (g is None or (ref.gender or self.gender.get(ref.name)) in (g, None)):
-                    return ref
-        for rpos, role, name in reversed(self.roles):
+            if g is None:
+                ref = self._latest(self._refs.lists.get("named-person", ()), pos)
+            else:
+                ref = self._latest_compatible("named-person:" + g, pos,
+                                              lambda r: r.type == "PERSON" and not r.anonymous and
+                                              (r.gender or self.gender.get(r.name)) in (g, None))
+            if ref is not None:
+                return ref
+        for k in reversed(self._roles_with(head)):
+            rpos, role, name = self.roles[k]
             rw = role.split()
-            if rpos < pos and head in rw and mods <= set(rw) | {"of"}:
+            if rpos < pos and mods <= set(rw) | {"of"}:
                 full = self.canonical_person(name)
                 return Referent(rpos, full, "PERSON", False, Span(rpos, rpos), True)
         return None
+
+    def _roles_with(self, word: str) -> list[int]:
+        """Indices of the roles holding ``word`` (indexed on first use once the roles are all
+        known, see :meth:`freeze`; scanned before)."""
+        if self._canonical is None or len(self.roles) <= _FEW_ROLES:
+            return [k for k, (_, role, _) in enumerate(self.roles) if word in role.split()]
+        if self._roles_by_word is None:
+            self._roles_by_word = {}
+            for k, (_, role, _) in enumerate(self.roles):
+                for w in dict.fromkeys(role.split()):
+                    self._roles_by_word.setdefault(w, []).append(k)
+        return self._roles_by_word.get(word, [])
 
     def pronoun(self, p: str, pos: int, span: Span, toks, sent) -> Speaker:
         kind = PRONOUNS[p]
@@ -1022,21 +1160,10 @@ class Resolver:
             return Speaker(None, None, False, span)
         if kind in ("m", "f"):
             return self._personal_pronoun(kind, pos, span)
-        for ref in self._candidates(pos):
-            if kind == "org":
-                if ref.type == "ORG" and ref.speaker:
-                    return Speaker(ref.name, ref.type, ref.anonymous, span, ref)
-                continue
-            if kind == "pl":
-                if ref.plural or ref.type == "ORG" and ref.speaker:
-                    return Speaker(ref.name, ref.type, ref.anonymous, span, ref)
-                continue
-            if ref.type != "PERSON" or ref.plural:
-                continue
-            g = ref.gender or self.gender.get(ref.name)
-            if g is not None and g != kind:
-                continue
-            return Speaker(ref.name, ref.type or "PERSON", ref.anonymous, span, ref)
+        # "it": the latest organisation that spoke; "they": that, or the latest plural referent
+        ref = self._latest(self._refs.lists.get("org-speaker" if kind == "org" else "plural", ()), pos)
+        if ref is not None:
+            return Speaker(ref.name, ref.type, ref.anonymous, span, ref)
         return Speaker(None, None, False, span)
 
     def _compatible(self, ref: Referent, kind: str) -> bool:
@@ -1048,34 +1175,73 @@ class Resolver:
     def _personal_pronoun(self, kind: str, pos: int, span: Span) -> Speaker:
         """he/she: the latest compatible speaker or subject of the last paragraphs, else the
         latest person named anywhere before, else an older speaker or subject."""
-        for ref in self._candidates(pos):
-            if ref.pos < self.window_start:
-                break
-            if self._compatible(ref, kind):
-                if not ref.anonymous:
-                    # once "she" names Sarah Whitfield, a later "he" is someone else
-                    self.gender.setdefault(ref.name, kind)
-                return Speaker(ref.name, "PERSON", ref.anonymous, span, ref)
-        for mpos, name, titled, mspan in reversed(self.mentions):
-            if mpos >= pos:
-                continue
-            full = self.canonical_person(name)
-            if len(full.split()) < 2 and not titled:
-                continue
-            g = self.gender.get(full)
-            if g is None or g == kind:
-                return Speaker(full, "PERSON", False, span,
-                               Referent(mpos, full, "PERSON", False, mspan, False))
-        for ref in self._candidates(pos):
-            if self._compatible(ref, kind):
-                return Speaker(ref.name, "PERSON", ref.anonymous, span, ref)
+        compatible = (lambda ref: self._compatible(ref, kind))
+        ref = self._latest_compatible("pronoun:" + kind, pos, compatible, stop_before=self.window_start)
+        if ref is not None:
+            if not ref.anonymous:
+                # once "she" names Sarah Whitfield, a later "he" is someone else
+                self.gender.setdefault(ref.name, kind)
+            return Speaker(ref.name, "PERSON", ref.anonymous, span, ref)
+        mention = self._latest_named_mention(kind, pos)
+        if mention is not None:
+            mpos, full, mspan = mention
+            return Speaker(full, "PERSON", False, span, Referent(mpos, full, "PERSON", False, mspan, False))
+        ref = self._latest_compatible("pronoun:" + kind, pos, compatible)
+        if ref is not None:
+            return Speaker(ref.name, "PERSON", ref.anonymous, span, ref)
         return Speaker(None, None, False, span)
 
-    def _candidates(self, pos: int):
-        """Referents before ``pos``, most recent first."""
-        for ref in reversed(self.history):
+    # -- looking back --------------------------------------------------------------------------
+    # Each look-back answers "the most recent referent before ``pos`` such that ...", as a scan
+    # of the whole history backwards would, but through lists of the referents of each kind: on
+    # a long page (thousands of referents) scanning for every pronoun and description was
+    # quadratic. Referents remembered at or after ``pos`` (the current sentence) are stepped over.
+
+    def _latest(self, indices, pos: int) -> Referent | None:
+        k = self._latest_index(indices, pos)
+        return None if k is None else self.history[k]
+
+    def _latest_index(self, indices, pos: int, accept=None) -> int | None:
+        for k in reversed(indices):
+            ref = self.history[k]
+            if ref.pos < pos and (accept is None or accept(ref)):
+                return k
+        return None
+
+    def _latest_compatible(self, key: str, pos: int, compatible, stop_before: int = -1) -> Referent | None:
+        """The latest referent before ``pos`` for which ``compatible`` holds, stopping at the first
+        one before ``stop_before``. ``compatible`` must be a test that, once failed, fails for
+        good (genders are only ever added): failures are skipped from then on."""
+        skip = self._refs.skipper(key, len(self.history))
+        k = skip.find(len(self.history) - 1)
+        while k >= 0:
+            ref = self.history[k]
             if ref.pos < pos:
-                yield ref
+                if ref.pos < stop_before:
+                    return None
+                if compatible(ref):
+                    return ref
+                skip.drop(k)
+            k = skip.find(k - 1)
+        return None
+
+    def _latest_named_mention(self, kind: str, pos: int) -> tuple[int, str, Span] | None:
+        """The latest person named before ``pos`` by a full or titled name whose gender, if
+        known, is ``kind`` (mentions are in text order)."""
+        if len(self._mention_positions) != len(self.mentions):
+            self._mention_positions = [m[0] for m in self.mentions]
+        skip = self._mention_skips.setdefault(kind, _Skipper())
+        skip.grow(len(self.mentions))
+        k = skip.find(bisect.bisect_left(self._mention_positions, pos) - 1)
+        while k >= 0:
+            mpos, name, titled, mspan = self.mentions[k]
+            full = self.canonical_person(name)
+            g = self.gender.get(full)
+            if (len(full.split()) >= 2 or titled) and (g is None or g == kind):
+                return mpos, full, mspan
+            skip.drop(k)  # static, or a gender that will not change
+            k = skip.find(k - 1)
+        return None
 
     def remember(self, sp: Speaker, pos: int, speaker: bool, doc_issuer: bool = False,
                  head: str = "", plural: bool = False) -> None:
@@ -1084,9 +1250,10 @@ class Resolver:
         g = None
         if sp.anonymous and head:
             g = _gender_of_words(sp.name.split())
-        self.history.append(Referent(pos, sp.name, sp.type, sp.anonymous, sp.span or Span(pos, pos),
-                                     speaker, plural=plural, head=head, gender=g,
-                                     doc_issuer=doc_issuer))
+        ref = Referent(pos, sp.name, sp.type, sp.anonymous, sp.span or Span(pos, pos), speaker,
+                       plural=plural, head=head, gender=g, doc_issuer=doc_issuer)
+        self.history.append(ref)
+        self._refs.add(len(self.history) - 1, ref)
 
 
 _MONTHS = _forms("january february march april may june july august september october november",
