@@ -115,6 +115,7 @@ def run(sizes: list[int], engines: list[str], workers: int, root: Path, tls_root
         db_dir: Path, scheduler: str | None = None, echo: Callable[[str], None] | None = None) -> dict:
     """Every (size, engine) run; the ``serial`` run of a size is the 1-worker reference for speedups."""
     results: dict = {"workers": workers, "cpu_count": os.cpu_count(), "runs": []}
+    db_dir.mkdir(parents=True, exist_ok=True)
     for n in sizes:
         corpus = ensure_corpus(root, n, tls_root, echo)
         serial_rate = None

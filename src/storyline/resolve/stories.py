@@ -324,7 +324,8 @@ class _Story:
     last: int | None = None  # ordinal day of the newest dated article
     first_day: str | None = None  # the earliest dated article's day (YYYY-MM-DD)
     label: str = ""  # set when the story last changed (see :meth:`StoryTracker.labels`)
-    cache: tuple[int, dict[str, float], float] | None = None  # (IDF epoch, weighted centroid, norm)
+    # [IDF epoch, weighted centroid, its norm, its leading actors or None until asked]
+    cache: list | None = None
 
     def fields(self) -> list:
         """What is stored of the story besides its centroid (see :class:`TrackerBackend`)."""
@@ -867,8 +868,17 @@ class StoryTracker:
     def _weighted_centroid(self, story: _Story) -> tuple[dict[str, float], float]:
         epoch = self.state.get("epoch")
         if story.cache is None or story.cache[0] != epoch:
-            story.cache = (epoch, *self._weighted(story.centroid))
+            story.cache = [epoch, *self._weighted(story.centroid), None]
         return story.cache[1], story.cache[2]
+
+    def _lead_actors(self, story: _Story) -> list[str]:
+        """The story's :data:`LEAD_ACTORS_WIDE` strongest actors (weighted), strongest first; kept
+        with the weighted centroid, so a story compared with many others ranks its actors once."""
+        self._weighted_centroid(story)
+        if story.cache[3] is None:
+            weighted = story.cache[1]
+            story.cache[3] = _strongest((t for t in weighted if t.startswith("e:")), weighted, LEAD_ACTORS_WIDE)
+        return story.cache[3]
 
     @staticmethod
     def _cosine(a: Mapping[str, float], na: float, b: Mapping[str, float], nb: float) -> float:
@@ -913,25 +923,13 @@ class StoryTracker:
             if other is None or sid == story.id:
                 continue
             wo, no = self._weighted_centroid(other)
-            if self._cosine(wc, nc, wo, no) >= MERGE and self._same_lead_actors(wc, wo):
+            if (self._cosine(wc, nc, wo, no) >= MERGE
+                    and _same_lead_actors(self._lead_actors(story), self._lead_actors(other))):
                 keep, gone = (other, story) if other.first < story.first else (story, other)
                 self._absorb(keep, gone)
                 story = keep
                 wc, nc = self._weighted_centroid(story)
         return story
-
-    @staticmethod
-    def _same_lead_actors(a: Mapping[str, float], b: Mapping[str, float]) -> bool:
-        """Whether the two (weighted) centroids share a leading actor.
-
-        Stories that overlap in their generic vocabulary (protests, the United States, a region)
-        but are led by different actors stay apart: one of each story's top
-        :data:`LEAD_ACTORS` must be among the other's top :data:`LEAD_ACTORS_WIDE`.
-        """
-        def top(c: Mapping[str, float], n: int) -> set[str]:
-            return set(_strongest((t for t in c if t.startswith("e:")), c, n))
-        return bool(top(a, LEAD_ACTORS) & top(b, LEAD_ACTORS_WIDE)
-                    and top(b, LEAD_ACTORS) & top(a, LEAD_ACTORS_WIDE))
 
     def _absorb(self, keep: _Story, gone: _Story) -> None:
         st = self.state
@@ -947,6 +945,17 @@ class StoryTracker:
         st.set_merged(gone.id, keep.id)
         st.drop_story(gone)
         self._prune(keep)
+
+
+def _same_lead_actors(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Whether two stories, given their leading actors (strongest first), share a leading actor.
+
+    Stories that overlap in their generic vocabulary (protests, the United States, a region)
+    but are led by different actors stay apart: one of each story's top :data:`LEAD_ACTORS` must
+    be among the other's top :data:`LEAD_ACTORS_WIDE` (the top few are a prefix of the wider top,
+    as the ranking is a total order: weight, then term).
+    """
+    return bool(set(a[:LEAD_ACTORS]) & set(b) and set(b[:LEAD_ACTORS]) & set(a))
 
 
 def _strongest(keys: Iterable[str], weight: Mapping[str, float], n: int) -> list[str]:
