@@ -10,7 +10,9 @@ Dask cluster (``scheduler``) the workers are other processes on other machines a
 
 Per run: articles/s (wall clock, listing to last store write; and after the first tenth, i.e. without
 the start-up of worker processes or a Dask cluster), wall time, the time of the final
-``refresh`` (cross-article resolution, linear in the store), peak RSS of the tree and of the
+``refresh`` (cross-article resolution of everything the run added), the end-to-end rate (articles
+over ingest plus refresh: the refresh runs in the coordinator alone, so it dilutes the speedup of
+more workers), peak RSS of the tree and of the
 coordinator, CPU seconds of the coordinator (what the merge into SQLite costs it), the per-article
 cost in each tenth of the run, in wall time and in coordinator CPU time (how the cost grows as the
 store grows; the CPU figure does not depend on other load on the machine) and the speedup against the
@@ -127,10 +129,12 @@ def run(sizes: list[int], engines: list[str], workers: int, root: Path, tls_root
             r = bench_run(corpus, engine, procs, db, scheduler if engine == "dask" else None)
             r["size"] = n
             if engine == "serial":
-                serial_rate = (r["articles_per_second"], r["steady_articles_per_second"], r["cpu_ms_per_article"])
+                serial_rate = (r["articles_per_second"], r["steady_articles_per_second"], r["cpu_ms_per_article"],
+                               r["end_to_end_articles_per_second"])
             if serial_rate:
                 r["speedup_vs_serial"] = round(r["articles_per_second"] / serial_rate[0], 2)
                 r["steady_speedup_vs_serial"] = round(r["steady_articles_per_second"] / serial_rate[1], 2)
+                r["end_to_end_speedup_vs_serial"] = round(r["end_to_end_articles_per_second"] / serial_rate[3], 2)
                 # what an otherwise idle machine would give at most: the work spread over `procs` cores
                 r["cpu_bound_speedup"] = round(min(procs, os.cpu_count() or 1) * serial_rate[2]
                                                / r["cpu_ms_per_article"], 2)
@@ -144,7 +148,9 @@ def summary_line(r: dict) -> str:
     return (f"{r['size']:>7} {r['engine']:6} w={r['workers']} {r['articles_per_second']:7.1f} art/s "
             f"(after the first tenth {r['steady_articles_per_second']:.1f})  "
             f"wall {r['wall_seconds']:8.1f}s  refresh {r['refresh_seconds']:6.1f}s  "
-            f"peak RSS tree {r['peak_rss_tree_mb']:7.1f} MB (ingest {r['peak_rss_tree_ingest_mb']:.1f}, "
+            f"end to end {r['end_to_end_articles_per_second']:.1f} art/s"
+            + (f" ({r['end_to_end_speedup_vs_serial']:.2f}x)  " if "end_to_end_speedup_vs_serial" in r else "  ")
+            + f"peak RSS tree {r['peak_rss_tree_mb']:7.1f} MB (ingest {r['peak_rss_tree_ingest_mb']:.1f}, "
             f"refresh {r['peak_rss_refresh_mb']:.1f}, coordinator {r['peak_rss_coordinator_mb']:.1f})  "
             f"CPU: coordinator {r['coordinator_cpu_seconds']:.1f}s, workers {r['workers_cpu_seconds']:.1f}s, "
             f"{r['cpu_ms_per_article']:.1f} ms/article"
@@ -204,7 +210,8 @@ def _child(spec: dict) -> dict:
     return {"engine": spec["engine"], "workers": spec["workers"], "articles": done,
             "articles_per_second": round(done / (t1 - t0), 2), "steady_articles_per_second": round(steady, 2),
             "wall_seconds": round(t1 - t0, 1),
-            "refresh_seconds": round(t2 - t1, 1), "ms_per_article_by_decile": [round(v, 2) for v in per_decile],
+            "refresh_seconds": round(t2 - t1, 1), "end_to_end_articles_per_second": round(done / (t2 - t0), 2),
+            "ms_per_article_by_decile": [round(v, 2) for v in per_decile],
             "coordinator_cpu_ms_per_article_by_decile": [round(v, 2) for v in coordinator_per_decile],
             "coordinator_cpu_seconds": round(c1 - c0, 1), "workers_cpu_seconds": round(workers_cpu_seconds, 1),
             "cpu_ms_per_article": round(1000 * (c1 - c0 + workers_cpu_seconds) / max(done, 1), 2),
