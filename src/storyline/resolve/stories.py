@@ -871,13 +871,15 @@ class StoryTracker:
             story.cache = [epoch, *self._weighted(story.centroid), None]
         return story.cache[1], story.cache[2]
 
-    def _lead_actors(self, story: _Story) -> list[str]:
-        """The story's :data:`LEAD_ACTORS_WIDE` strongest actors (weighted), strongest first; kept
-        with the weighted centroid, so a story compared with many others ranks its actors once."""
+    def _lead_actors(self, story: _Story) -> tuple[frozenset[str], frozenset[str]]:
+        """The story's :data:`LEAD_ACTORS` and :data:`LEAD_ACTORS_WIDE` strongest actors (weighted);
+        kept with the weighted centroid, so a story compared with many others ranks its actors once.
+        The few are the first of the wide ranking, which is a total order (weight, then term)."""
         self._weighted_centroid(story)
         if story.cache[3] is None:
             weighted = story.cache[1]
-            story.cache[3] = _strongest((t for t in weighted if t.startswith("e:")), weighted, LEAD_ACTORS_WIDE)
+            wide = _strongest((t for t in weighted if t.startswith("e:")), weighted, LEAD_ACTORS_WIDE)
+            story.cache[3] = (frozenset(wide[:LEAD_ACTORS]), frozenset(wide))
         return story.cache[3]
 
     @staticmethod
@@ -923,8 +925,9 @@ class StoryTracker:
             if other is None or sid == story.id:
                 continue
             wo, no = self._weighted_centroid(other)
-            if (self._cosine(wc, nc, wo, no) >= MERGE
-                    and _same_lead_actors(self._lead_actors(story), self._lead_actors(other))):
+            # the cheap test first (leading actors are cached per centroid), the cosine only if it passes
+            if (_same_lead_actors(self._lead_actors(story), self._lead_actors(other))
+                    and self._cosine(wc, nc, wo, no) >= MERGE):
                 keep, gone = (other, story) if other.first < story.first else (story, other)
                 self._absorb(keep, gone)
                 story = keep
@@ -947,15 +950,14 @@ class StoryTracker:
         self._prune(keep)
 
 
-def _same_lead_actors(a: Sequence[str], b: Sequence[str]) -> bool:
-    """Whether two stories, given their leading actors (strongest first), share a leading actor.
+def _same_lead_actors(a: tuple[frozenset[str], frozenset[str]], b: tuple[frozenset[str], frozenset[str]]) -> bool:
+    """Whether two stories, given their leading actors (few, wide), share a leading actor.
 
     Stories that overlap in their generic vocabulary (protests, the United States, a region)
     but are led by different actors stay apart: one of each story's top :data:`LEAD_ACTORS` must
-    be among the other's top :data:`LEAD_ACTORS_WIDE` (the top few are a prefix of the wider top,
-    as the ranking is a total order: weight, then term).
+    be among the other's top :data:`LEAD_ACTORS_WIDE`.
     """
-    return bool(set(a[:LEAD_ACTORS]) & set(b) and set(b[:LEAD_ACTORS]) & set(a))
+    return not a[0].isdisjoint(b[1]) and not b[0].isdisjoint(a[1])
 
 
 def _strongest(keys: Iterable[str], weight: Mapping[str, float], n: int) -> list[str]:
