@@ -43,11 +43,12 @@ class Page(Generic[T]):
     items: tuple[T, ...]
 
 
-def refresh(store: Store, *, full: bool = False) -> dict[str, Any]:
+def refresh(store: Store, *, full: bool = False, stories: bool = True) -> dict[str, Any]:
     """Resolves what was saved since the last refresh (everything from scratch with ``full``) in
-    one transaction; returns counts (``stories``, ``duplicate_groups``, ``actors``, ``resolved``)
-    and seconds per step. Cheap when nothing is pending."""
-    return incremental.refresh(store, full=full)
+    one transaction; returns counts (``stories``, ``duplicate_groups``, ``actors``, ``resolved``,
+    ``replayed``) and seconds per step. Cheap when nothing is pending. ``stories=False`` leaves the
+    story replay for a later refresh (see :func:`storyline.incremental.refresh`)."""
+    return incremental.refresh(store, full=full, stories=stories)
 
 
 def resolve_story(store: Store, story: str | None) -> str | None:

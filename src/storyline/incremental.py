@@ -5,7 +5,17 @@ the pending articles in one write transaction, so a kill at any moment leaves th
 resolution and the pending marks, and the next refresh finishes the job. The result equals a
 resolution from scratch (``refresh(store, full=True)``, which clears everything and makes every
 article pending), because each step is either a function of a set updated by exact deltas or a
-replay in canonical order:
+replay in canonical order.
+
+Two phases. Duplicates, actors and series (steps 1, 3, 4) cost the same whatever order articles
+arrive in; the story replay (step 2) does not: after a part of articles dated all over the calendar
+it redoes every article after the oldest. So a refresh first resolves the pending articles' steps
+1, 3 and 4 and queues them for their stories (``story_pending``, keeping the day an article had
+when last placed), then replays the stories of everything queued. ``refresh(stories=False)`` stops
+after the first phase: a long ingest runs it every :data:`storyline.pipeline.RESOLVE_EVERY`
+articles, beside its workers, and replays the stories once at the end. Counts of entities per
+story follow either order: an article's forms are added to its story when it has one, and moved
+with the article when the replay places it.
 
 1. *Duplicates.* A pending article looks its candidate copies up by its stored LSH band keys and
    joins their groups (connected components over pairs at or above the similarity threshold); a
@@ -57,20 +67,35 @@ FLUSH_EVERY = 2000  # processed articles between hand-overs of tracker changes t
 PART = 10_000
 
 
-def refresh(store: Store, *, full: bool = False) -> dict[str, Any]:
+def refresh(store: Store, *, full: bool = False, stories: bool = True) -> dict[str, Any]:
     """Resolves the pending articles (everything, from scratch, with ``full``); returns counts and
-    seconds per step."""
+    seconds per step.
+
+    Two phases, each a function of the set of articles resolved: duplicates, actors and series of
+    the pending articles, which then wait for their stories; and the story replay of all waiting
+    articles. ``stories=False`` runs the first phase only: a long ingest calls it as it goes (its
+    cost does not depend on the order articles arrive in) and replays the stories once at the end,
+    where replaying after each part would redo every article dated after the oldest new one.
+    """
     with store.transaction() as c:
         if full or R.get_meta(c, "rebuild", False):
             R.reset(c)
         pend = R.pending(c)
-        out: dict[str, Any] = {"resolved": len(pend)}
+        out: dict[str, Any] = {"resolved": len(pend), "seconds": {}}
+        run = _Run(c, pend)
         if pend:
-            run = _Run(c, pend)
-            out["seconds"] = run.all()
-            out["replayed"] = run.replayed
+            out["seconds"].update(run.articles())
+            R.defer_stories(c)
             R.clear_pending(c)
             R.set_meta(c, "rebuild", False)
+        if stories:
+            waiting = R.story_pending(c)
+            if waiting:
+                t = time.perf_counter()
+                run.stories(waiting)
+                out["seconds"]["stories"] = round(time.perf_counter() - t, 4)
+                R.clear_story_pending(c)
+            out["replayed"] = run.replayed
         out["stories"] = c.execute("SELECT COUNT(*) FROM stories").fetchone()[0]
         out["duplicate_groups"] = c.execute("SELECT COUNT(DISTINCT group_id) FROM duplicate_of").fetchone()[0]
         out["actors"] = c.execute("SELECT COUNT(*) FROM actors").fetchone()[0]
@@ -112,10 +137,10 @@ class _Run:
         self.replayed = 0
         self.redirects = c.execute("SELECT 1 FROM actor_redirects LIMIT 1").fetchone() is not None
 
-    def all(self) -> dict[str, float]:
+    def articles(self) -> dict[str, float]:
+        """The first phase: duplicates, actors and series of the pending articles."""
         seconds = {}
-        for name, step in (("duplicates", self.duplicates), ("stories", self.stories), ("actors", self.actors),
-                           ("series", self.series)):
+        for name, step in (("duplicates", self.duplicates), ("actors", self.actors), ("series", self.series)):
             t = time.perf_counter()
             step()
             seconds[name] = round(time.perf_counter() - t, 4)
@@ -172,11 +197,13 @@ class _Run:
 
     # -- stories ------------------------------------------------------------------------------
 
-    def stories(self) -> None:
+    def stories(self, waiting: list[tuple[str, str | None]]) -> None:
+        """The second phase: replays the story order from the earliest place a waiting article
+        has now or had when last placed, and moves the articles whose story changed."""
         c = self.c
-        days = R.story_days(c, self.ids)
+        days = R.story_days(c, [a for a, _ in waiting])
         starts = [(d, a) for a, d in days.items()]
-        starts += [(p.old_day, p.article_id) for p in self.pend if p.old_day is not None]
+        starts += [(old_day, a) for a, old_day in waiting if old_day is not None]
         if not starts:
             return
         start = min(starts)
@@ -191,6 +218,8 @@ class _Run:
                 state.flush()
         state.flush()
         self._move_articles(state)
+        R.update_top_actors(c, self.stories_changed, TOP_ACTORS)
+        self.stories_changed.clear()
 
     def _move_articles(self, state: TrackerState) -> None:
         """Stores the new story of every article whose story may have changed, and moves its
@@ -242,6 +271,7 @@ class _Run:
         for part in R.chunks(self.ids, PART):
             self._actors_of([by_id[a] for a in part])
         R.update_top_actors(self.c, self.stories_changed, TOP_ACTORS)
+        self.stories_changed.clear()
 
     def _actors_of(self, pend: list[R.Pending]) -> None:
         """Folds the entities of some pending articles into actors and counts them in their stories."""

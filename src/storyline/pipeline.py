@@ -357,16 +357,23 @@ class IngestSummary:
 SAVE_BATCH = 64
 # ... or fewer, when results trickle in (fetching URLs): nothing waits longer than this to be stored.
 SAVE_MAX_DELAY_SECONDS = 2.0
+# Saved articles between passes of the first phase of resolution (duplicates, actors, series) during
+# an ingest; the stories are replayed once, by the caller's refresh. Resolving as it goes puts that
+# work beside the workers' instead of after them, where it ran on one core while the others idled
+# (100k bulk articles, 2 workers: 259 s of refresh after the ingest). Larger parts resolve each
+# actor bucket fewer times; 10,000 articles of entities are ~300 MB while they are folded.
+RESOLVE_EVERY = 10_000
 
 
 def ingest(paths: list[str], store: "Store | None", *, on_result: Callable[[object], None] | None = None,
-           save_batch: int = SAVE_BATCH, **options) -> IngestSummary:
+           save_batch: int = SAVE_BATCH, resolve_every: int | None = RESOLVE_EVERY, **options) -> IngestSummary:
     """Runs the pipeline over ``paths`` (``options`` as for :func:`run`, always deriving) and saves each
     article into ``store`` in input order, so any engine gives the same store. Articles are written
     ``save_batch`` to a transaction, each all-or-nothing; a store error fails that article only.
     ``store=None`` with ``parquet_dir`` keeps the results in the shards only. ``on_result`` is called
-    per document once it is stored. Cross-article resolution (:func:`storyline.api.refresh`) is left
-    to the caller.
+    per document once it is stored. Every ``resolve_every`` saved articles, the first phase of
+    cross-article resolution runs (``refresh(store, stories=False)``, see :mod:`storyline.incremental`);
+    the final :func:`storyline.api.refresh`, which replays the stories, is left to the caller.
     """
     from .serialize import problem_dict
 
@@ -375,10 +382,18 @@ def ingest(paths: list[str], store: "Store | None", *, on_result: Callable[[obje
     summary = IngestSummary()
     pending: list = []  # results waiting for their write transaction, in input order
     since = 0.0  # when the oldest of them arrived
+    resolved_at = 0  # articles added or updated when the first phase of resolution last ran
 
     def flush() -> None:
+        nonlocal resolved_at
         if store is not None:
             _save_all(store, [r for r in pending if isinstance(r, tuple)], summary)
+            changed = summary.added + summary.updated
+            if resolve_every and changed - resolved_at >= resolve_every:
+                from .incremental import refresh
+
+                refresh(store, stories=False)
+                resolved_at = changed
         for r in pending:
             if on_result:
                 on_result(r)

@@ -217,6 +217,76 @@ def test_a_refresh_in_small_parts_gives_what_one_part_gives(corpus, monkeypatch)
     assert one_pass["actors"] and one_pass["story_forms"]
 
 
+LATER_0701 = [f""" date 2025-07-{day} Corvanne evacuees wait to return home
+
+Thousands of people evacuated from around Corvanne were still waiting on {weekday} to return home, the
+civil protection agency said. Fire Commissioner Aiko Brandt said {n} homes had been inspected.
+""" for day, weekday, n in (("05", "Saturday", 60), ("06", "Sunday", 90))]
+
+
+@pytest.mark.parametrize("order", ["by date", "shuffled"])
+def test_stories_replayed_once_after_parts_resolved_as_they_came_equal_a_full_refresh(corpus, order):
+    """A long ingest resolves duplicates, actors and series as it goes and replays the stories once;
+    an article updated twice while it waits for its story keeps the place it had when last placed."""
+    items = _by_date(corpus)
+    if order == "shuffled":
+        random.Random(3).shuffle(items)
+    late = [it for it in items if it[0] != "fire_0701.txt"][-6:]
+    store = Store(":memory:")
+    _save(store, [it for it in items if it not in late])
+    api.refresh(store)  # a resolved store to start from, fire_0701 placed on July 1st
+    first_pass = 0
+    for batch in _batches(late, 3):
+        _save(store, batch)
+        result = api.refresh(store, stories=False)
+        assert "replayed" not in result and result["resolved"] == len(batch)
+        first_pass += len(batch)
+        assert store.pending() == first_pass  # resolved, but waiting for their stories
+    for text in LATER_0701:  # moved later twice while it waits: its July 1st place must be undone
+        x, d = _rewritten(corpus, "fire_0701.txt", text)
+        assert store.save(x, d) == "updated"
+        api.refresh(store, stories=False)
+    assert store.pending() == first_pass + 1
+    result = api.refresh(store)
+    assert result["replayed"] >= first_pass + 1 and store.pending() == 0
+    incremental = dump(store)
+    api.refresh(store, full=True)
+    assert dump(store) == incremental
+
+
+def test_an_article_updated_twice_while_it_waits_for_its_story_leaves_its_first_place(corpus):
+    store = Store(":memory:")
+    _save(store, _by_date(corpus))
+    api.refresh(store)  # fire_0701 placed on July 1st
+    for text in LATER_0701:  # then moved to July 5th and 6th, resolved but for its story each time
+        x, d = _rewritten(corpus, "fire_0701.txt", text)
+        store.save(x, d)
+        api.refresh(store, stories=False)
+    assert store.pending() == 1
+    assert api.refresh(store)["replayed"] > 1  # from July 1st, not from July 5th
+    incremental = dump(store)
+    api.refresh(store, full=True)
+    assert dump(store) == incremental
+
+
+def test_ingest_resolving_as_it_goes_gives_the_store_of_one_refresh_at_the_end(corpus, tmp_path):
+    from storyline.pipeline import ingest
+
+    paths = sorted({x.article.source for _, x, _ in corpus})
+    stores = []
+    for every in (None, 2):
+        store = Store(tmp_path / f"every-{every}.db")
+        summary = ingest(paths, store, engine="serial", save_batch=1, resolve_every=every)
+        assert summary.added == len(paths)
+        if every:
+            assert store.count("actors") > 0 and store.pending() == len(paths)  # first phase done as it went
+        else:
+            assert store.count("actors") == 0 and store.pending() == len(paths)
+        api.refresh(store)
+        stores.append(dump(store))
+    assert stores[0] == stores[1]
+
+
 def test_actor_pages_and_lookups(corpus):
     store = Store(":memory:")
     _save(store, corpus)

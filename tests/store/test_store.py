@@ -98,6 +98,31 @@ def _make_v1(path, story_dir):
     con.close()
 
 
+def test_a_version_2_database_gains_the_story_queue_and_keeps_its_resolution(tmp_path, articles_dir):
+    db = tmp_path / "v2.db"
+    with Store(db) as s:
+        for raw in read_paths([str(articles_dir.parent / "story")]):
+            x = process(raw)
+            s.save(x, derive(x))
+        api.refresh(s)
+        before = dump_resolution(s)
+        assert before["actors"] and before["stories"]
+        s.conn.execute("DROP TABLE story_pending")  # what version 2 had
+        s.conn.execute("PRAGMA user_version=2")
+    with Store(db) as s:
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert s.pending() == 0 and dump_resolution(s) == before  # nothing to redo
+        api.refresh(s, full=True)
+        assert dump_resolution(s) == before
+
+
+def dump_resolution(s: Store) -> dict[str, list]:
+    from storyline.store.schema import RESOLUTION_TABLES
+
+    return {t: sorted(tuple(r) for r in s.conn.execute(f"SELECT * FROM {t}"))  # noqa: S608 (fixed names)
+            for t in RESOLUTION_TABLES if t != "actor_redirects"}
+
+
 def test_a_version_1_database_is_migrated_and_resolved(tmp_path, articles_dir):
     db = tmp_path / "old.db"
     _make_v1(db, articles_dir.parent / "story")

@@ -28,7 +28,7 @@ from urllib.parse import quote
 from ..errors import StoreError
 from ..model import Article, DateMention, Entity, Extraction, Figure, Quote, Removal, Span
 from . import resolution
-from .schema import MIGRATE_1_2, SCHEMA, SCHEMA_2, SCHEMA_VERSION
+from .schema import MIGRATE_1_2, SCHEMA, SCHEMA_2, SCHEMA_3, SCHEMA_VERSION
 
 ADDED, UPDATED, UNCHANGED = "added", "updated", "unchanged"
 # What `storyline stats` counts: every stored table, by the name it is reported under.
@@ -36,7 +36,8 @@ COUNTED = {
     "articles": "articles", "sources": "sources", "quotes": "quotes", "figures": "figures", "dates": "dates",
     "entities": "entities", "actors": "actors", "series": "series", "points": "points", "events": "events",
     "stories": "stories", "duplicate_groups": "SELECT COUNT(DISTINCT group_id) FROM duplicate_of",
-    "duplicates": "duplicate_of", "pending": "resolve_pending",
+    "duplicates": "duplicate_of",
+    "pending": "SELECT COUNT(*) FROM (SELECT article_id FROM resolve_pending UNION SELECT article_id FROM story_pending)",
 }
 
 
@@ -104,14 +105,17 @@ class Store:
         try:
             version = c.execute("PRAGMA user_version").fetchone()[0]  # another process may have migrated
             if version == 0:
-                for stmt in _statements(SCHEMA + MIGRATE_1_2 + SCHEMA_2):
+                for stmt in _statements(SCHEMA + MIGRATE_1_2 + SCHEMA_2 + SCHEMA_3):
                     c.execute(stmt)
             elif version == 1:
-                for stmt in _statements(MIGRATE_1_2 + SCHEMA_2):
+                for stmt in _statements(MIGRATE_1_2 + SCHEMA_2 + SCHEMA_3):
                     c.execute(stmt)
                 # everything stored so far is resolved again, from scratch, by the next refresh
                 c.execute("INSERT OR IGNORE INTO resolve_pending(article_id) SELECT id FROM articles")
                 resolution.set_meta(c, "rebuild", True)
+            elif version == 2:
+                for stmt in _statements(SCHEMA_3):
+                    c.execute(stmt)
             c.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             c.execute("COMMIT")
         except BaseException:
@@ -323,8 +327,9 @@ class Store:
         return {r[0]: r[1] for r in self.conn.execute("SELECT id, label FROM stories")}
 
     def pending(self) -> int:
-        """Articles saved since the last resolution (0 when the store is fully resolved)."""
-        return self.conn.execute("SELECT COUNT(*) FROM resolve_pending").fetchone()[0]
+        """Articles saved since the last resolution, or whose stories are not yet resolved (0 when
+        the store is fully resolved)."""
+        return self.count("pending")
 
     def search(self, query: str, *, kind: str = "articles", filters=None, limit: int = 20, offset: int = 0):
         """Full-text search over ``articles`` or ``quotes``; see :mod:`storyline.store.search`."""

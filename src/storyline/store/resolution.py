@@ -65,6 +65,21 @@ def clear_pending(c: sqlite3.Connection) -> None:
     c.execute("DELETE FROM resolve_pending")
 
 
+def defer_stories(c: sqlite3.Connection) -> None:
+    """The pending articles (resolved but for their stories) wait for the story replay; an article
+    already waiting keeps the day it had when last placed."""
+    c.execute("INSERT OR IGNORE INTO story_pending(article_id, old_day) SELECT article_id, old_day FROM resolve_pending")
+
+
+def story_pending(c: sqlite3.Connection) -> list[tuple[str, str | None]]:
+    """(article, day when last placed in the story order or None) of the articles waiting for it."""
+    return [(r[0], r[1]) for r in c.execute("SELECT article_id, old_day FROM story_pending ORDER BY article_id")]
+
+
+def clear_story_pending(c: sqlite3.Connection) -> None:
+    c.execute("DELETE FROM story_pending")
+
+
 def unresolve_article(c: sqlite3.Connection, article_id: str) -> None:
     """Before a stored article is replaced: remember what resolution made of it (unless it is already
     pending) and drop the rows that point at its items, taking its entities out of its story's counts."""
@@ -95,6 +110,7 @@ def reset(c: sqlite3.Connection) -> None:
     for table in RESOLUTION_TABLES:
         c.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed names)
     c.execute("DELETE FROM resolve_pending")
+    c.execute("DELETE FROM story_pending")
     c.execute("INSERT INTO resolve_pending(article_id) SELECT id FROM articles")
 
 

@@ -8,7 +8,7 @@ the form of every entity and quote speaker, materialised figure series, per-stor
 and ``resolve_pending``: the articles saved since the last resolution.
 """
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # The canonical order of articles for the story tracker: publication day ("~" when undated: after
 # every date, as storyline.resolve.stories.UNDATED), then id. Queries that walk articles in that
@@ -364,6 +364,16 @@ CREATE INDEX IF NOT EXISTS series_points_series ON series_points(series_id);
 """
 
 # Tables that hold results or state of resolution (cleared by a full refresh), in a fixed order.
+# Version 3: resolution in two phases. Articles whose duplicates, actors and series are resolved but
+# whose place in the story order is not yet (a large ingest resolves the former as it goes and
+# replays the stories once, at the end: see storyline.incremental).
+SCHEMA_3 = """
+CREATE TABLE IF NOT EXISTS story_pending (
+    article_id TEXT PRIMARY KEY,
+    old_day TEXT              -- canonical day in the story order when last placed (NULL: never)
+);
+"""
+
 RESOLUTION_TABLES = (
     "duplicate_of", "story_of", "stories", "story_terms", "story_df", "story_merged", "story_journal",
     "story_forms", "entity_forms", "quote_forms", "actor_forms", "actors", "actor_redirects", "series",
