@@ -85,3 +85,15 @@ def test_stats_counts_what_ingest_stored(tmp_path, articles_dir):
     counts = json.loads(r.output)
     assert counts["articles"] == 1 and counts["sources"] == 1
     assert run(["stats", "--db", str(tmp_path / "missing.db")]).exit_code == 1
+
+
+def test_ingest_resolving_every_few_articles_stores_what_one_refresh_stores(tmp_path, articles_dir):
+    story = articles_dir.parent / "story"
+    stats = []
+    for extra in ([], ["--resolve-every", "2"]):
+        db = str(tmp_path / f"s{len(extra)}.db")
+        r = CliRunner().invoke(main, ["ingest", str(story), "--db", db, "--no-progress", "-j", "1", *extra])
+        assert r.exit_code == 0, r.output
+        stats.append(json.loads(run(["stats", "--db", db, "--json"]).output))
+    assert stats[0] == stats[1] and stats[0]["pending"] == 0 and stats[0]["actors"] > 0
+    assert CliRunner().invoke(main, ["ingest", str(story), "--resolve-every", "0"]).exit_code == 2

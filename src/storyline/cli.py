@@ -165,8 +165,9 @@ def _short(s: str, n: int = 90) -> str:
               help="Workers write the results to Parquet shards in DIR (load them with `storyline merge`); "
                    "nothing is stored in SQLite unless --db is given too.")
 @click.option("--resolve-every", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Articles saved between passes of cross-article resolution during the run (duplicates, "
-                   "actors, series; stories are replayed once at the end).  [default: 10000]")
+              help="Resolve duplicates, actors and series every N saved articles during the run, so readers "
+                   "see them as it goes (stories are replayed once at the end). Default: all at the end, "
+                   "which is cheaper.")
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], db_path: str, as_json: bool, progress: bool | None,
            workers: int, engine: str | None, scheduler: str | None, time_budget: float | None,
@@ -180,7 +181,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], db_path: str, as_json: bo
     from .errors import StorylineError
     from .extract import EXTRACTOR_VERSION
     from .engine import EngineError
-    from .pipeline import RESOLVE_EVERY, WorkerError, ingest as ingest_paths
+    from .pipeline import WorkerError, ingest as ingest_paths
     from .store import Store
 
     if parquet_dir is not None and any(Path(parquet_dir).glob("part-*.parquet")):
@@ -217,7 +218,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], db_path: str, as_json: bo
         summary = ingest_paths(list(paths), store, on_result=on_result, workers=workers,
                                engine=_engine_name(engine, scheduler, workers), scheduler=scheduler,
                                time_budget=time_budget, parquet_dir=parquet_dir,
-                               resolve_every=resolve_every or RESOLVE_EVERY)
+                               resolve_every=resolve_every)
         if store is not None and (summary.changed or store.pending()):  # pending: a killed run's unresolved articles
             from .api import refresh
 

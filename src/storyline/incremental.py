@@ -12,8 +12,8 @@ arrive in; the story replay (step 2) does not: after a part of articles dated al
 it redoes every article after the oldest. So a refresh first resolves the pending articles' steps
 1, 3 and 4 and queues them for their stories (``story_pending``, keeping the day an article had
 when last placed), then replays the stories of everything queued. ``refresh(stories=False)`` stops
-after the first phase: a long ingest runs it every :data:`storyline.pipeline.RESOLVE_EVERY`
-articles, beside its workers, and replays the stories once at the end. Counts of entities per
+after the first phase: ``ingest --resolve-every N`` runs it every N articles, so readers see actors
+and series as a long run goes, and replays the stories once at the end. Counts of entities per
 story follow either order: an article's forms are added to its story when it has one, and moved
 with the article when the replay places it.
 
@@ -73,8 +73,8 @@ def refresh(store: Store, *, full: bool = False, stories: bool = True) -> dict[s
 
     Two phases, each a function of the set of articles resolved: duplicates, actors and series of
     the pending articles, which then wait for their stories; and the story replay of all waiting
-    articles. ``stories=False`` runs the first phase only: a long ingest calls it as it goes (its
-    cost does not depend on the order articles arrive in) and replays the stories once at the end,
+    articles. ``stories=False`` runs the first phase only: a long ingest may call it as it goes (its
+    cost does not depend on the order articles arrive in) and replay the stories once at the end,
     where replaying after each part would redo every article dated after the oldest new one.
     """
     with store.transaction() as c:

@@ -358,11 +358,12 @@ SAVE_BATCH = 64
 # ... or fewer, when results trickle in (fetching URLs): nothing waits longer than this to be stored.
 SAVE_MAX_DELAY_SECONDS = 2.0
 # Saved articles between passes of the first phase of resolution (duplicates, actors, series) during
-# an ingest; the stories are replayed once, by the caller's refresh. Resolving as it goes puts that
-# work beside the workers' instead of after them, where it ran on one core while the others idled
-# (100k bulk articles, 2 workers: 259 s of refresh after the ingest). Larger parts resolve each
-# actor bucket fewer times; 10,000 articles of entities are ~300 MB while they are folded.
-RESOLVE_EVERY = 10_000
+# an ingest, when asked for (``--resolve-every``): readers then see actors and series as a long run
+# goes; the stories are replayed once, by the caller's refresh. Off by default because it costs more
+# than it saves: the workers wait while the coordinator resolves, and each pass reads again the forms
+# of common names, whose article lists grow with the store (100k bulk articles, 2 workers: 83.4
+# articles/s end to end every 10,000 articles, 91.3 with one refresh at the end).
+RESOLVE_EVERY: int | None = None
 
 
 def ingest(paths: list[str], store: "Store | None", *, on_result: Callable[[object], None] | None = None,
@@ -371,8 +372,8 @@ def ingest(paths: list[str], store: "Store | None", *, on_result: Callable[[obje
     article into ``store`` in input order, so any engine gives the same store. Articles are written
     ``save_batch`` to a transaction, each all-or-nothing; a store error fails that article only.
     ``store=None`` with ``parquet_dir`` keeps the results in the shards only. ``on_result`` is called
-    per document once it is stored. Every ``resolve_every`` saved articles, the first phase of
-    cross-article resolution runs (``refresh(store, stories=False)``, see :mod:`storyline.incremental`);
+    per document once it is stored. With ``resolve_every``, every that many saved articles the first
+    phase of cross-article resolution runs (``refresh(store, stories=False)``, see :mod:`storyline.incremental`);
     the final :func:`storyline.api.refresh`, which replays the stories, is left to the caller.
     """
     from .serialize import problem_dict

@@ -10,8 +10,7 @@ Dask cluster (``scheduler``) the workers are other processes on other machines a
 
 Per run: articles/s (wall clock, listing to last store write; and after the first tenth, i.e. without
 the start-up of worker processes or a Dask cluster), wall time, the time of the final
-``refresh`` (the story replay of everything the run added, and the last part's duplicates, actors
-and series: earlier parts are resolved during the ingest, see ``pipeline.RESOLVE_EVERY``), the end-to-end rate (articles
+``refresh`` (cross-article resolution of everything the run added), the end-to-end rate (articles
 over ingest plus refresh: the refresh runs in the coordinator alone, so it dilutes the speedup of
 more workers), peak RSS of the tree and of the
 coordinator, CPU seconds of the coordinator (what the merge into SQLite costs it), the per-article
