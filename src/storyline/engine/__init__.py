@@ -142,14 +142,8 @@ class DaskEngine(_Base):
                 self.close()
                 raise EngineError(f"cannot use the Dask scheduler at {scheduler}: {e or type(e).__name__}") from None
         else:
-            import dask
-
-            # Dask workers sample their threads' stacks every 10 ms for the dashboard's profile; on
-            # a local cluster nobody looks at it, and it cost ~2 ms of CPU per article (10k bulk
-            # articles, 2 processes). The nannies hand this setting to the worker processes.
-            with dask.config.set({"distributed.worker.profile.enabled": False}):
-                self._cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                                             processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+            self._cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                                         processes=True, dashboard_address=None, silence_logs=logging.ERROR)
             self._client = Client(self._cluster)
         self.workers = self._threads()
 
