@@ -30,6 +30,13 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
+def _rows_in(c: sqlite3.Connection, sql: str, values: Sequence, extra: Sequence = ()) -> Iterator[sqlite3.Row]:
+    """The rows of ``sql`` for ``values``: its ``{marks}`` becomes an ``IN`` list, :data:`CHUNK` values
+    at a time, in the order of ``values``; ``extra`` are bound after them."""
+    for part in chunks(values):
+        yield from c.execute(sql.format(marks=_marks(len(part))), [*part, *extra])
+
+
 # ---------------------------------------------------------------------------------------------
 # Meta and pending articles
 
@@ -134,19 +141,15 @@ class TrackerTables:
 
     def load_df(self, terms: Sequence[str]) -> dict[str, tuple[int, int, int]]:
         out = {}
-        for part in chunks(list(terms)):
-            for r in self.c.execute(f"SELECT term, df, prev, epoch FROM story_df WHERE term IN ({_marks(len(part))})",
-                                    part):
-                out[r[0]] = (r[1], r[2], r[3])
+        for r in _rows_in(self.c, "SELECT term, df, prev, epoch FROM story_df WHERE term IN ({marks})", list(terms)):
+            out[r[0]] = (r[1], r[2], r[3])
         return out
 
     def load_story_fields(self, ids: Sequence[str]) -> dict[str, list]:
         out = {}
-        for part in chunks(list(ids)):
-            for r in self.c.execute(
-                    f"SELECT id, first_pub, first_id, size, last_ord, first, label FROM stories "
-                    f"WHERE id IN ({_marks(len(part))})", part):
-                out[r[0]] = [r[1], r[2], r[3], r[4], r[5], r[6]]
+        for r in _rows_in(self.c, "SELECT id, first_pub, first_id, size, last_ord, first, label FROM stories "
+                                  "WHERE id IN ({marks})", list(ids)):
+            out[r[0]] = [r[1], r[2], r[3], r[4], r[5], r[6]]
         return out
 
     def load_centroid(self, story_id: str) -> dict[str, float]:
@@ -208,10 +211,9 @@ def _iso(ordinal: int | None) -> str | None:
 def story_days(c: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str]:
     """Canonical day of each of ``ids`` that the story tracker takes (those with features)."""
     out = {}
-    for part in chunks(list(ids)):
-        for r in c.execute(f"SELECT a.id, {ORDER_DAY} FROM articles a JOIN signatures s ON s.article_id = a.id "  # noqa: S608
-                           f"WHERE a.id IN ({_marks(len(part))})", part):
-            out[r[0]] = r[1]
+    for r in _rows_in(c, f"SELECT a.id, {ORDER_DAY} FROM articles a JOIN signatures s ON s.article_id = a.id "  # noqa: S608
+                         "WHERE a.id IN ({marks})", list(ids)):
+        out[r[0]] = r[1]
     return out
 
 
@@ -234,21 +236,13 @@ def merged_children(c: sqlite3.Connection, story_id: str) -> list[str]:
 
 def articles_joining(c: sqlite3.Connection, story_ids: Iterable[str]) -> set[str]:
     """Articles whose joined (direct) story is one of ``story_ids``."""
-    out: set[str] = set()
-    for part in chunks(sorted(story_ids)):
-        out.update(r[0] for r in c.execute(f"SELECT article_id FROM story_of WHERE direct IN ({_marks(len(part))})",
-                                           part))
-    return out
+    return {r[0] for r in _rows_in(c, "SELECT article_id FROM story_of WHERE direct IN ({marks})", sorted(story_ids))}
 
 
 def story_rows(c: sqlite3.Connection, ids: Iterable[str]) -> dict[str, tuple[str, str | None]]:
     """article → (story, joined story) as stored."""
-    out = {}
-    for part in chunks(sorted(ids)):
-        for r in c.execute(f"SELECT article_id, story_id, direct FROM story_of WHERE article_id IN ({_marks(len(part))})",
-                           part):
-            out[r[0]] = (r[1], r[2])
-    return out
+    return {r[0]: (r[1], r[2]) for r in _rows_in(
+        c, "SELECT article_id, story_id, direct FROM story_of WHERE article_id IN ({marks})", sorted(ids))}
 
 
 def write_story_of(c: sqlite3.Connection, rows: Mapping[str, tuple[str, str] | None]) -> None:
@@ -271,12 +265,8 @@ def band_candidates(c: sqlite3.Connection, article_id: str) -> list[str]:
 
 
 def signatures(c: sqlite3.Connection, ids: Iterable[str]) -> dict[str, bytes]:
-    out = {}
-    for part in chunks(sorted(ids)):
-        for r in c.execute(f"SELECT article_id, signature FROM signatures WHERE article_id IN ({_marks(len(part))})",
-                           part):
-            out[r[0]] = r[1]
-    return out
+    return {r[0]: r[1] for r in _rows_in(
+        c, "SELECT article_id, signature FROM signatures WHERE article_id IN ({marks})", sorted(ids))}
 
 
 def group_members(c: sqlite3.Connection, group_id: str) -> list[str]:
@@ -285,12 +275,8 @@ def group_members(c: sqlite3.Connection, group_id: str) -> list[str]:
 
 
 def groups_of(c: sqlite3.Connection, ids: Iterable[str]) -> dict[str, str]:
-    out = {}
-    for part in chunks(sorted(ids)):
-        for r in c.execute(f"SELECT article_id, group_id FROM duplicate_of WHERE article_id IN ({_marks(len(part))})",
-                           part):
-            out[r[0]] = r[1]
-    return out
+    return {r[0]: r[1] for r in _rows_in(
+        c, "SELECT article_id, group_id FROM duplicate_of WHERE article_id IN ({marks})", sorted(ids))}
 
 
 def write_groups(c: sqlite3.Connection, groups: Mapping[str, str | None]) -> None:
@@ -305,21 +291,14 @@ def write_groups(c: sqlite3.Connection, groups: Mapping[str, str | None]) -> Non
 
 def entity_rows(c: sqlite3.Connection, ids: Sequence[str]) -> list[sqlite3.Row]:
     """Entity rows of ``ids`` with their article's publication date."""
-    out: list[sqlite3.Row] = []
-    for part in chunks(sorted(ids)):
-        out += c.execute(f"SELECT e.article_id, e.idx, e.name, e.type, e.mentions, e.aliases, e.roles, a.published "
-                         f"FROM entities e JOIN articles a ON a.id = e.article_id "
-                         f"WHERE e.article_id IN ({_marks(len(part))}) ORDER BY e.article_id, e.idx", part).fetchall()
-    return out
+    return list(_rows_in(c, "SELECT e.article_id, e.idx, e.name, e.type, e.mentions, e.aliases, e.roles, a.published "
+                            "FROM entities e JOIN articles a ON a.id = e.article_id "
+                            "WHERE e.article_id IN ({marks}) ORDER BY e.article_id, e.idx", sorted(ids)))
 
 
 def quote_rows(c: sqlite3.Connection, ids: Sequence[str]) -> list[sqlite3.Row]:
-    out: list[sqlite3.Row] = []
-    for part in chunks(sorted(ids)):
-        out += c.execute(f"SELECT article_id, idx, speaker, speaker_type, anonymous FROM quotes "
-                         f"WHERE article_id IN ({_marks(len(part))}) AND speaker IS NOT NULL "
-                         f"ORDER BY article_id, idx", part).fetchall()
-    return out
+    return list(_rows_in(c, "SELECT article_id, idx, speaker, speaker_type, anonymous FROM quotes "
+                            "WHERE article_id IN ({marks}) AND speaker IS NOT NULL ORDER BY article_id, idx", sorted(ids)))
 
 
 def form_entity_rows(c: sqlite3.Connection, typ: str, norm: str) -> list[sqlite3.Row]:
@@ -343,10 +322,9 @@ def insert_quote_forms(c: sqlite3.Connection, rows: Iterable[tuple[str, int, str
 def article_forms(c: sqlite3.Connection, ids: Iterable[str]) -> dict[str, dict[tuple[str, str], tuple[int, int]]]:
     """article → {(type, norm): (entity rows, mentions)} from its resolved entity forms."""
     out: dict[str, dict[tuple[str, str], tuple[int, int]]] = defaultdict(dict)
-    for part in chunks(sorted(ids)):
-        for r in c.execute(f"SELECT article_id, type, norm, COUNT(*), SUM(mentions) FROM entity_forms "
-                           f"WHERE article_id IN ({_marks(len(part))}) GROUP BY article_id, type, norm", part):
-            out[r[0]][(r[1], r[2])] = (r[3], r[4])
+    for r in _rows_in(c, "SELECT article_id, type, norm, COUNT(*), SUM(mentions) FROM entity_forms "
+                         "WHERE article_id IN ({marks}) GROUP BY article_id, type, norm", sorted(ids)):
+        out[r[0]][(r[1], r[2])] = (r[3], r[4])
     return out
 
 
@@ -387,10 +365,9 @@ def bucket_actors(c: sqlite3.Connection, key: str) -> dict[str, sqlite3.Row]:
 def slug_holders(c: sqlite3.Connection, slugs: Sequence[str], exclude_key: str) -> dict[str, list[sqlite3.Row]]:
     """slug → actors of other buckets holding it."""
     out: dict[str, list[sqlite3.Row]] = defaultdict(list)
-    for part in chunks(list(slugs)):
-        for r in c.execute(f"SELECT id, key, norm, slug FROM actors WHERE slug IN ({_marks(len(part))}) AND key != ?",
-                           [*part, exclude_key]):
-            out[r["slug"]].append(r)
+    for r in _rows_in(c, "SELECT id, key, norm, slug FROM actors WHERE slug IN ({marks}) AND key != ?", list(slugs),
+                      (exclude_key,)):
+        out[r["slug"]].append(r)
     return out
 
 
@@ -456,11 +433,7 @@ def update_top_actors(c: sqlite3.Connection, story_ids: Iterable[str], n: int) -
 
 
 def point_keys(c: sqlite3.Connection, ids: Iterable[str]) -> set[str]:
-    out: set[str] = set()
-    for part in chunks(sorted(ids)):
-        out.update(r[0] for r in c.execute(f"SELECT DISTINCT key FROM points WHERE article_id IN ({_marks(len(part))})",
-                                           part))
-    return out
+    return {r[0] for r in _rows_in(c, "SELECT DISTINCT key FROM points WHERE article_id IN ({marks})", sorted(ids))}
 
 
 def family_points(c: sqlite3.Connection, key: str) -> list[sqlite3.Row]:
